@@ -1,0 +1,84 @@
+"""Civic lottery and deliberative panel manager: the Flask application."""
+
+from __future__ import annotations
+
+import logging
+
+from flask import Flask
+
+from . import config as config_module
+from .config import PACKAGE_DIR, PROJECT_DIR
+
+__version__ = "0.1.0"
+
+
+def create_app(config: dict | None = None) -> Flask:
+    """Build the application; `config` overrides what the environment says."""
+    settings = config_module.from_environment()
+    if config:
+        settings.update(config)
+    app = Flask(
+        __name__,
+        template_folder=str(PROJECT_DIR / "templates"),
+        static_folder=str(PACKAGE_DIR / "static"),
+        instance_path=settings["INSTANCE_DIR"],
+    )
+    app.config.update(settings)
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
+
+    from .extensions import csrf, db, login_manager, migrate
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
+    csrf.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Log in to see this page."
+    login_manager.login_message_category = "info"
+
+    _import_models()
+    _register_blueprints(app)
+
+    from . import errors, outbox
+    from .access import check_declared
+    from .templating import register as register_templating
+
+    errors.register(app)
+    register_templating(app)
+    app.after_request(outbox.after_request_kick)
+    app.after_request(_security_headers)
+    check_declared(app)
+
+    from .cli import register as register_cli
+
+    register_cli(app)
+    return app
+
+
+def _import_models() -> None:
+    """Every model module, so metadata (and Alembic) sees all tables."""
+    from . import audit, jobs, outbox  # noqa: F401
+    from .accounts import models as _accounts  # noqa: F401
+    from .panel import models as _panel  # noqa: F401
+
+
+def _register_blueprints(app: Flask) -> None:
+    from . import admin, home, job_views
+    from .accounts.views import bp as accounts_bp
+    from .panel.views import bp as panel_bp
+
+    for bp in (home.bp, accounts_bp, panel_bp, admin.bp, job_views.bp):
+        app.register_blueprint(bp)
+
+
+def _security_headers(response):
+    response.headers.setdefault("X-Content-Type-Options", "nosniff")
+    response.headers.setdefault("X-Frame-Options", "DENY")
+    response.headers.setdefault("Referrer-Policy", "same-origin")
+    response.headers.setdefault(
+        "Content-Security-Policy",
+        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
+    )
+    return response

@@ -1,0 +1,1 @@
+"""Users, organisations and roles: who may do what, on which organisation or panel."""

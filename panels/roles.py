@@ -1,0 +1,50 @@
+"""Roles and what each may do: the one table every view and service consults."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Role(StrEnum):
+    ADMIN = "admin"
+    ORGANISER = "organiser"
+    FACILITATOR = "facilitator"
+    MEMBER = "member"
+    OBSERVER = "observer"
+
+
+ROLE_LABELS = {
+    Role.ADMIN: "Administrator",
+    Role.ORGANISER: "Organiser",
+    Role.FACILITATOR: "Facilitator",
+    Role.MEMBER: "Panel member",
+    Role.OBSERVER: "Observer (read-only)",
+}
+
+# Roles that may be held for a whole organisation; members sit on one panel only.
+ORGANISATION_ROLES = (Role.ADMIN, Role.ORGANISER, Role.FACILITATOR, Role.OBSERVER)
+PANEL_ROLES = (Role.ORGANISER, Role.FACILITATOR, Role.MEMBER, Role.OBSERVER)
+
+STAFF = {Role.ADMIN, Role.ORGANISER, Role.FACILITATOR}
+MANAGERS = {Role.ADMIN, Role.ORGANISER}
+ANYONE_ON_PANEL = {Role.ADMIN, Role.ORGANISER, Role.FACILITATOR, Role.MEMBER, Role.OBSERVER}
+
+# Permission name -> the roles that hold it. Scope ("organisation" or "panel") is
+# decided by the object the permission is checked against.
+PERMISSIONS: dict[str, set[Role]] = {
+    "organisation.view": {Role.ADMIN, Role.ORGANISER, Role.FACILITATOR, Role.OBSERVER},
+    "organisation.manage": {Role.ADMIN},
+    "organisation.invite": MANAGERS,
+    "panel.create": MANAGERS,
+    "panel.view": ANYONE_ON_PANEL,
+    "panel.edit": MANAGERS,
+    "panel.status": MANAGERS,
+    "panel.invite": MANAGERS,
+    "panel.audit": MANAGERS | {Role.OBSERVER},
+    "system.outbox": {Role.ADMIN},
+    "system.audit": {Role.ADMIN},
+}
+
+
+def allows(roles: set[Role], permission: str) -> bool:
+    return bool(PERMISSIONS[permission] & roles)
