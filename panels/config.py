@@ -50,6 +50,7 @@ def from_environment() -> dict:
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
         "REDIS_URL": os.environ.get("REDIS_URL") or None,
         "JOB_EXECUTOR": os.environ.get("JOB_EXECUTOR") or None,
+        "JOB_QUEUE": os.environ.get("JOB_QUEUE", "panels"),
         "JOB_STALE_AFTER": float(os.environ.get("JOB_STALE_AFTER", "60")),
         "JOB_HEARTBEAT": float(os.environ.get("JOB_HEARTBEAT", "5")),
         "MAIL_SERVER": os.environ.get("MAIL_SERVER") or None,

@@ -110,6 +110,18 @@ def executor_name(app: Flask) -> str:
     return "rq" if app.config.get("REDIS_URL") else "thread"
 
 
+def _lookup(name: str) -> Callable | None:
+    """Registered functions; a "module:function" name is imported on first use (workers)."""
+    if name not in _REGISTRY and ":" in name:
+        import importlib
+
+        try:
+            importlib.import_module(name.partition(":")[0])
+        except ImportError:
+            return None
+    return _REGISTRY.get(name)
+
+
 def submit(
     name: str,
     title: str,
@@ -120,7 +132,7 @@ def submit(
     **kwargs,
 ) -> Job:
     """Create the job row, commit, and hand it to the executor."""
-    if name not in _REGISTRY:
+    if _lookup(name) is None:
         raise KeyError(f"no job function named {name!r}")
     app = current_app._get_current_object()
     kind = executor_name(app)
@@ -163,7 +175,8 @@ def _rq_queue(app: Flask):
     from redis import Redis
     from rq import Queue
 
-    return Queue("panels", connection=Redis.from_url(app.config["REDIS_URL"]))
+    return Queue(app.config.get("JOB_QUEUE", "panels"),
+                 connection=Redis.from_url(app.config["REDIS_URL"]))
 
 
 _worker_app: Flask | None = None
@@ -195,7 +208,7 @@ def run_job(app: Flask, job_id: str) -> None:
         if not claimed:
             return
         job = db.session.get(Job, job_id)
-        fn = _REGISTRY.get(job.name)
+        fn = _lookup(job.name)
         stop = threading.Event()
         beat = threading.Thread(target=_heartbeat, args=(app, job_id, stop), daemon=True)
         beat.start()
