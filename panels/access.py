@@ -36,9 +36,9 @@ def roles_for(user, *, panel=None, organisation=None) -> set[Role]:
             on_org = membership.panel_id is None and membership.organisation_id == panel.organisation_id
             if on_panel or on_org:
                 roles.add(Role(membership.role))
-        elif organisation is not None:
-            if membership.panel_id is None and membership.organisation_id == organisation.id:
-                roles.add(Role(membership.role))
+        elif (organisation is not None and membership.panel_id is None
+              and membership.organisation_id == organisation.id):
+            roles.add(Role(membership.role))
     return roles
 
 
