@@ -27,7 +27,7 @@ def create_app(config: dict | None = None) -> Flask:
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
-    from .extensions import csrf, db, login_manager, migrate
+    from .extensions import babel, csrf, db, limiter, login_manager, migrate
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PACKAGE_DIR / "migrations"), render_as_batch=True)
@@ -36,6 +36,12 @@ def create_app(config: dict | None = None) -> Flask:
     login_manager.login_view = "accounts.login"
     login_manager.login_message = "Log in to see this page."
     login_manager.login_message_category = "info"
+    app.config.setdefault("RATELIMIT_STORAGE_URI", app.config.get("REDIS_URL") or "memory://")
+    limiter.init_app(app)
+    app.config.setdefault("BABEL_TRANSLATION_DIRECTORIES", str(PACKAGE_DIR / "translations"))
+    from .i18n import select_locale
+
+    babel.init_app(app, locale_selector=select_locale)
 
     _import_models()
     _register_blueprints(app)
@@ -60,7 +66,9 @@ def _import_models() -> None:
     """Every model module, so metadata (and Alembic) sees all tables."""
     from . import audit, jobs, outbox  # noqa: F401
     from .accounts import models as _accounts  # noqa: F401
+    from .invitations import models as _invitations  # noqa: F401
     from .panel import models as _panel  # noqa: F401
+    from .pool import models as _pool  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -1,5 +1,8 @@
 """The Flask extensions, created once and bound to the app in the factory."""
 
+from flask_babel import Babel
+from flask_limiter import Limiter
+from flask_limiter.util import get_remote_address
 from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
@@ -25,3 +28,6 @@ db = SQLAlchemy(model_class=Base)
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()
+babel = Babel()
+# Storage: memory when embedded, Redis when REDIS_URL is set (see create_app).
+limiter = Limiter(key_func=get_remote_address, default_limits=[], headers_enabled=True)

@@ -61,7 +61,6 @@ TEST_CONFIG = {
     "JOB_EXECUTOR": "thread",
     "JOB_HEARTBEAT": 0.2,
     "MAIL_SERVER": None,
-    "RATELIMIT_ENABLED": False,
     "PASSWORD_HASH_METHOD": "pbkdf2:sha256:1000",  # fast in tests; production uses scrypt
 }
 
@@ -113,6 +112,10 @@ def _clean(request):
         if pool is not None:  # let running jobs finish before the tables are emptied
             jobs.shutdown(application)
         empty_database(application)
+        from panels.extensions import limiter
+
+        with application.app_context():
+            limiter.reset()  # rate limits count per test, not across the session
 
 
 @pytest.fixture
@@ -199,13 +202,16 @@ def login(client, user_or_email, password: str = PASSWORD):
 
 @pytest.fixture
 def as_user(app, world):
-    """as_user('organiser') -> a test client logged in with that role."""
+    """as_user('organiser') -> a test client logged in with that role (one per role and test)."""
+
+    clients = {}
 
     def make(role: str):
-        c = app.test_client()
-        if role != "anonymous":
-            login(c, getattr(world, role))
-        return c
+        if role not in clients:
+            clients[role] = app.test_client()
+            if role != "anonymous":
+                login(clients[role], getattr(world, role))
+        return clients[role]
 
     return make
 

@@ -8,7 +8,7 @@ from flask import Blueprint, flash, g, redirect, render_template, request, url_f
 from flask_login import current_user, login_user, logout_user
 
 from ..access import access
-from ..extensions import db, login_manager
+from ..extensions import db, limiter, login_manager
 from . import services
 from .forms import (
     AcceptInvitationForm,
@@ -37,6 +37,7 @@ def _safe_next(target: str | None) -> str:
 
 @bp.route("/login", methods=["GET", "POST"])
 @access("public")
+@limiter.limit("10 per minute; 50 per hour", methods=["POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(_safe_next(request.args.get("next")))
@@ -76,6 +77,7 @@ def change_password():
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @access("public")
+@limiter.limit("5 per minute; 20 per hour", methods=["POST"])
 def forgot_password():
     form = ForgotPasswordForm()
     if form.validate_on_submit():

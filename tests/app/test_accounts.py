@@ -115,3 +115,12 @@ def test_forms_require_a_csrf_token(app, world, monkeypatch):
                                                       "password": PASSWORD})
     assert response.status_code == 400
     assert b"form has expired" in response.data
+
+
+def test_repeated_login_attempts_are_rate_limited(app, world):
+    client = app.test_client()
+    codes = [client.post("/login", data={"email": "organiser@test.example", "password": "wrong"}).status_code
+             for _ in range(11)]
+    assert codes[:10] == [422] * 10
+    assert codes[10] == 429
+    assert b"Too many attempts" in client.post("/login", data={}).data

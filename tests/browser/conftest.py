@@ -11,6 +11,7 @@ Fixtures:
   browser      one Chromium for the session
   page         a fresh context per test, desktop viewport (1280x900)
   phone_page   a fresh context per test, phone viewport (390x844, touch)
+  sized_page   parametrized: the test runs with a desktop page, then with a phone page
   new_page     new_page(**context_options) for anything else (e.g. java_script_enabled=False)
   check_axe    check_axe(page) asserts axe-core finds no WCAG 2.2 A/AA violation
   login_as     login_as(page, base_url, email) logs in through the real login form
@@ -116,14 +117,26 @@ def new_page(browser):
         context.close()
 
 
+CONTEXTS = {
+    "desktop": {"viewport": DESKTOP},
+    "phone": {"viewport": PHONE, "is_mobile": True, "has_touch": True, "device_scale_factor": 3},
+}
+
+
 @pytest.fixture
 def page(new_page):
-    return new_page(viewport=DESKTOP)
+    return new_page(**CONTEXTS["desktop"])
 
 
 @pytest.fixture
 def phone_page(new_page):
-    return new_page(viewport=PHONE, is_mobile=True, has_touch=True, device_scale_factor=3)
+    return new_page(**CONTEXTS["phone"])
+
+
+@pytest.fixture(params=list(CONTEXTS))
+def sized_page(request, new_page):
+    """The test runs twice: once on a desktop page, once on a phone page."""
+    return new_page(**CONTEXTS[request.param])
 
 
 # --- helpers -----------------------------------------------------------------------------

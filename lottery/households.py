@@ -1,0 +1,379 @@
+"""Household sampling: which addresses of the address register get a letter.
+
+The civic lottery starts with letters to randomly sampled households. The sample is
+stratified (e.g. by district × deprivation decile) so that every part of the city gets
+its fair share of letters, optionally oversampling strata that respond less. The draw
+must be reproducible from a recorded seed so that anyone can re-run it and check it.
+
+How a draw works (``sample_households``):
+
+1. The register is put in id order, so the sample depends on the set of households
+   and never on the order of the rows in the file.
+2. Each stratum's share is its register households (or the sum of a population
+   column) times its oversampling weight, normalised. Shares use the whole register,
+   excluded households included, so a first and a second mailing together stay
+   proportional to the register.
+3. Letters per stratum = N × share, rounded by largest remainder so the total is
+   exactly N. A stratum never gets more letters than it has available (not yet mailed)
+   households; the excess goes to the other strata in proportion to their shares.
+4. Each household gets a random 64-bit key from the seeded generator (in id order);
+   each stratum mails its n available households with the smallest keys, which is a
+   simple random sample without replacement inside the stratum.
+
+Seeds: ``str(seed)`` is hashed with SHA-256; the 256-bit digest (big-endian integer)
+seeds numpy's ``SeedSequence`` feeding a ``PCG64`` bit generator. Keys are raw PCG64
+output, whose stream numpy keeps stable across versions. ``42`` and ``"42"`` are the
+same seed. Same seed + same register + same options = same sample.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections.abc import Hashable, Iterable, Mapping, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+#: Columns of a strata table that are figures, not stratum values.
+FIGURE_COLUMNS = (
+    "register_households", "population", "available", "weight", "quota", "letters",
+    "share_of_letters", "share_of_register", "response_rate", "expected_volunteers",
+)
+
+
+class SamplingError(ValueError):
+    """The draw cannot be made as asked; the message says what to change."""
+
+
+@dataclass(frozen=True, eq=False)
+class HouseholdSample:
+    """A drawn mailing: ``ids`` (selected register ids, sorted), ``strata`` (one row per
+    stratum: its values, register households, available, weight, quota, letters and
+    shares) and the recorded ``seed``."""
+
+    ids: np.ndarray
+    strata: pd.DataFrame
+    seed: str
+
+    @property
+    def n(self) -> int:
+        return len(self.ids)
+
+
+def rng_from_seed(seed: str | int) -> np.random.Generator:
+    """Generator from SHA-256 of ``str(seed)``, so a seed written in the minutes of a
+    meeting (text or number) replays the same draw anywhere."""
+    if isinstance(seed, bool) or seed is None or not str(seed).strip():
+        raise SamplingError("A seed is needed to make the draw reproducible: record a number or a phrase.")
+    digest = hashlib.sha256(str(seed).encode("utf-8")).digest()
+    return np.random.Generator(np.random.PCG64(np.random.SeedSequence(int.from_bytes(digest, "big"))))
+
+
+def allocate_letters(n: int, shares: Sequence[float] | np.ndarray,
+                     available: Sequence[int] | np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Letters per stratum: proportional to ``shares``, capped at ``available``, excess
+    spread over the uncapped strata in proportion to their shares, then rounded by
+    largest remainder so the total is exactly ``n``. Returns (letters, exact quotas).
+
+    Strata with share 0 get no letters. Ties in remainders go to the earlier stratum.
+    """
+    shares = np.asarray(shares, dtype=float)
+    available = np.asarray(available, dtype=np.int64)
+    if shares.shape != available.shape or shares.ndim != 1:
+        raise SamplingError("Each stratum needs one share and one count of available households.")
+    if not np.all(np.isfinite(shares)) or np.any(shares < 0):
+        raise SamplingError("Stratum shares (households × weight) must be finite and not negative.")
+    if np.any(available < 0):
+        raise SamplingError("A stratum cannot have a negative number of available households.")
+    if isinstance(n, bool) or int(n) != n or n < 0:
+        raise SamplingError(f"The number of letters must be a whole number of 0 or more, not {n!r}.")
+    n = int(n)
+    open_ = (shares > 0) & (available > 0)
+    reachable = int(available[open_].sum())
+    if n > reachable:
+        closed = int(available[(shares == 0) & (available > 0)].sum())
+        extra = f" ({closed:,} more are in strata with weight 0, which get no letters)" if closed else ""
+        raise SamplingError(
+            f"Cannot send {n:,} letters: only {reachable:,} households can still receive one{extra}. "
+            "Send fewer letters, or use a larger address register.")
+    quota = np.zeros(len(shares))
+    capped = np.zeros(len(shares), dtype=bool)
+    remaining = float(n)
+    while n and open_.any():
+        q = remaining * shares * open_ / shares[open_].sum()
+        over = open_ & (q >= available)
+        if not over.any():
+            quota[open_] = q[open_]
+            break
+        quota[over] = available[over]
+        capped |= over
+        open_ &= ~over
+        remaining = n - float(available[capped].sum())
+    letters = np.minimum(np.floor(quota + 1e-9).astype(np.int64), available)
+    short = n - int(letters.sum())
+    if short > 0:  # largest remainders first
+        room = np.flatnonzero((letters < available) & (shares > 0))
+        order = room[np.lexsort((room, -(quota[room] - letters[room])))]
+        letters[order[:short]] += 1
+    elif short < 0:  # only from floating-point slack: take back from the smallest remainders
+        have = np.flatnonzero(letters > 0)
+        order = have[np.lexsort((-have, quota[have] - letters[have]))]
+        letters[order[:-short]] -= 1
+    return letters, quota
+
+
+def _as_list(strata: str | Sequence[str] | None) -> list[str]:
+    if strata is None:
+        return []
+    return [strata] if isinstance(strata, str) else list(strata)
+
+
+def _stratum_codes(register: pd.DataFrame, columns: list[str]) -> tuple[np.ndarray, pd.DataFrame]:
+    """Stratum number per row and the table of stratum values, numbered in sorted order
+    of the values so the numbering never depends on row order."""
+    code = np.zeros(len(register), dtype=np.int64)
+    per_column = []
+    for col in columns:
+        try:
+            c, u = pd.factorize(register[col], sort=True, use_na_sentinel=False)
+        except TypeError as exc:
+            raise SamplingError(f"Column '{col}' mixes numbers and text; use one kind of value per column.") from exc
+        per_column.append((c, np.asarray(u, dtype=object)))
+        code = code * len(u) + c  # lexicographic order of the values
+        top = int(code.max()) + 1 if len(code) else 0
+        if top <= 4 * len(code) + 1024:  # renumber the strata present as 0, 1, ... in O(rows)
+            code = (np.cumsum(np.bincount(code, minlength=top) > 0) - 1)[code]
+        else:
+            code, _ = pd.factorize(code, sort=True)
+    n_strata = int(code.max()) + 1 if len(code) else 0
+    first = np.zeros(n_strata, dtype=np.int64)
+    first[code[::-1]] = np.arange(len(code) - 1, -1, -1)  # any row of a stratum has its values
+    table = pd.DataFrame({col: u[c[first]] for col, (c, u) in zip(columns, per_column, strict=True)},
+                         index=range(n_strata))
+    return code, table
+
+
+def _weights(table: pd.DataFrame, columns: list[str],
+             weights: Mapping[str, Mapping[Hashable, float]] | None) -> np.ndarray:
+    """Oversampling weight per stratum: product of the weights of its values."""
+    w = np.ones(len(table))
+    for col, by_value in (weights or {}).items():
+        if col not in columns:
+            raise SamplingError(f"Oversampling weights name column '{col}', which is not a stratum column "
+                                f"(strata: {', '.join(columns) or 'none'}).")
+        present = set(table[col])
+        unknown = [v for v in by_value if v not in present]
+        if unknown:
+            raise SamplingError(f"Oversampling weights for '{col}' name value(s) {unknown!r} that are not in "
+                                f"the address register (values there: {sorted(map(str, present))[:12]}).")
+        for value, factor in by_value.items():
+            if not (isinstance(factor, int | float) and math.isfinite(factor) and factor >= 0):
+                raise SamplingError(f"Oversampling weight for {col} = {value!r} must be a number ≥ 0, "
+                                    f"not {factor!r}.")
+            w[(table[col] == value).to_numpy()] *= factor
+    return w
+
+
+def _excluded(ids: np.ndarray, exclude: Iterable[Hashable] | np.ndarray | None) -> np.ndarray:
+    """Mask of register rows already mailed for this panel."""
+    if exclude is None:
+        return np.zeros(len(ids), dtype=bool)
+    values = exclude if isinstance(exclude, np.ndarray | pd.Index | pd.Series) else list(exclude)
+    values = np.asarray(values)
+    if values.size == 0:
+        return np.zeros(len(ids), dtype=bool)
+    numeric_ids = ids.dtype.kind in "iuf"
+    numeric_ex = values.dtype.kind in "iuf"
+    if numeric_ids != numeric_ex and ids.dtype.kind != "O" and values.dtype.kind != "O":
+        raise SamplingError("The already-mailed ids are " + ("text" if numeric_ids else "numbers")
+                            + " but the register ids are " + ("numbers" if numeric_ids else "text")
+                            + ": load both the same way, or no address would be excluded.")
+    return pd.Series(ids).isin(values).to_numpy()
+
+
+def _take_smallest(groups: np.ndarray, keys: np.ndarray, letters: np.ndarray) -> np.ndarray:
+    """Positions of the ``letters[g]`` smallest keys of each group; ties go to the
+    earlier position (id order), so the result is exact and order-free."""
+    order = np.argsort(groups.astype(np.uint16) if len(letters) < 2**16 else groups, kind="stable")
+    ends = np.cumsum(np.bincount(groups, minlength=len(letters)))
+    starts = ends - np.bincount(groups, minlength=len(letters))
+    picked = []
+    for g in np.flatnonzero(letters):
+        seg = order[starts[g]:ends[g]]
+        m = int(letters[g])
+        if m >= len(seg):
+            picked.append(seg)
+            continue
+        k = keys[seg]
+        t = np.partition(k, m - 1)[m - 1]
+        below = seg[k < t]
+        picked.append(below)
+        picked.append(seg[k == t][: m - len(below)])
+    return np.concatenate(picked) if picked else np.zeros(0, dtype=np.int64)
+
+
+def sample_households(
+    register: pd.DataFrame,
+    n: int,
+    strata: str | Sequence[str] | None = None,
+    *,
+    seed: str | int,
+    id_column: str = "id",
+    population_column: str | None = None,
+    weights: Mapping[str, Mapping[Hashable, float]] | None = None,
+    exclude: Iterable[Hashable] | np.ndarray | None = None,
+) -> HouseholdSample:
+    """Draw ``n`` households from the address register, stratified by ``strata``.
+
+    ``weights`` oversample strata, e.g. ``{"deprivation_decile": {1: 1.5, 2: 1.5}}``
+    multiplies those strata's shares by 1.5 before normalising (weights of several
+    columns multiply). ``exclude`` holds register ids already mailed for this panel,
+    so a second mailing never repeats one. Missing stratum values form their own stratum.
+    """
+    columns = _as_list(strata)
+    missing = [c for c in [id_column, *columns, *([population_column] if population_column else [])]
+               if c not in register.columns]
+    if missing:
+        raise SamplingError(f"The address register has no column(s) {', '.join(map(repr, missing))} "
+                            f"(columns there: {', '.join(map(str, register.columns))}).")
+    rng = rng_from_seed(seed)
+    ids = register[id_column].to_numpy()
+    if pd.isna(ids).any():
+        raise SamplingError(f"Some households in the address register have no '{id_column}'.")
+    ordered = ids.dtype.kind in "iu" and (len(ids) < 2 or bool(np.all(ids[1:] > ids[:-1])))
+    order = None if ordered else np.argsort(ids)  # ids are unique, so any sort gives one order
+    sorted_ids = ids if order is None else ids[order]
+    if not ordered and len(ids) > 1 and bool(np.any(sorted_ids[1:] == sorted_ids[:-1])):
+        dup = sorted_ids[1:][sorted_ids[1:] == sorted_ids[:-1]][:5]
+        raise SamplingError(f"Register ids must be unique; repeated: {', '.join(map(str, dup))}.")
+
+    groups, table = _stratum_codes(register, columns)
+    n_strata = len(table)
+    if order is not None:
+        groups = groups[order]
+    mailed = _excluded(sorted_ids, exclude)
+    households = np.bincount(groups, minlength=n_strata)
+    available = np.bincount(groups[~mailed], minlength=n_strata)
+    if population_column:
+        pop = pd.to_numeric(register[population_column], errors="coerce").to_numpy(dtype=float)
+        if not np.all(np.isfinite(pop)) or np.any(pop < 0):
+            raise SamplingError(f"Column '{population_column}' must hold a number ≥ 0 for every household.")
+        size = np.bincount(groups, weights=pop if order is None else pop[order], minlength=n_strata)
+    else:
+        size = households.astype(float)
+    w = _weights(table, columns, weights)
+    letters, quota = allocate_letters(n, size * w, available)
+
+    keys = rng.bit_generator.random_raw(len(sorted_ids))
+    avail_pos = np.flatnonzero(~mailed)
+    chosen = avail_pos[_take_smallest(groups[avail_pos], keys[avail_pos], letters)]
+    chosen_ids = np.sort(sorted_ids[chosen])
+
+    table["register_households"] = households
+    if population_column:
+        table["population"] = size
+    table["available"] = available
+    table["weight"] = w
+    table["quota"] = quota
+    table["letters"] = letters
+    table["share_of_letters"] = letters / n if n else 0.0
+    table["share_of_register"] = households / households.sum() if len(ids) else 0.0
+    return HouseholdSample(ids=chosen_ids, strata=table, seed=str(seed))
+
+
+@dataclass(frozen=True, eq=False)
+class MailingPlan:
+    """How many letters to send and what to expect back (overall and per stratum)."""
+
+    seats: int
+    letters: int
+    response_rate: float
+    expected_volunteers: float
+    letters_per_seat: float
+    volunteers_per_seat: float
+    safety_factor: float
+    strata: pd.DataFrame | None = None
+
+
+def _rates(table: pd.DataFrame, columns: list[str], default: float,
+           by_stratum: Mapping[Hashable, float] | pd.Series | None) -> np.ndarray:
+    """Response rate per stratum row; keys are a value (one stratum column) or a tuple."""
+    rates = np.full(len(table), float(default))
+    if by_stratum is None:
+        return rates
+    keys = [tuple(r) if len(columns) > 1 else r[0] for r in table[columns].itertuples(index=False)]
+    where = {k: i for i, k in enumerate(keys)}
+    for key, rate in dict(by_stratum.items()).items():
+        if key not in where:
+            raise SamplingError(f"Response rate given for stratum {key!r}, which is not in the strata table.")
+        if not (0 < float(rate) <= 1):
+            raise SamplingError(f"Response rate for stratum {key!r} must be above 0 and at most 1, not {rate!r}.")
+        rates[where[key]] = float(rate)
+    return rates
+
+
+def plan_mailing(
+    seats: int,
+    response_rate: float = 0.03,
+    strata_table: pd.DataFrame | None = None,
+    response_rates_by_stratum: Mapping[Hashable, float] | pd.Series | None = None,
+    safety_factor: float = 2.0,
+    volunteers_per_seat: float = 4.0,
+) -> MailingPlan:
+    """Suggest how many letters to send for ``seats`` seats.
+
+    Rule: the selection needs a pool of about ``volunteers_per_seat`` (4) volunteers per
+    seat to meet its quotas; response rates vary by stratum and by year, so plan for
+    ``safety_factor`` (2) times that:  N = ceil(seats × 4 × 2 / response rate).
+    At 3 % that is 267 letters per seat (36 seats → 9,600 letters, ~288 volunteers),
+    inside the 250-300 per seat practitioners plan; 2 % → 400, 4 % → 200, 5 % → 160.
+
+    With ``strata_table`` (e.g. ``HouseholdSample.strata``: stratum columns plus
+    ``letters``, ``share_of_letters`` or ``register_households``, and ``available`` to
+    cap), N uses the share-weighted response rate and the plan lists letters and
+    expected volunteers (letters × stratum rate) per stratum.
+    ``response_rates_by_stratum`` maps a stratum value (or tuple of values) to its rate.
+    """
+    if isinstance(seats, bool) or int(seats) != seats or seats < 1:
+        raise SamplingError(f"Seats must be a whole number of 1 or more, not {seats!r}.")
+    if not 0 < response_rate <= 1:
+        raise SamplingError(f"The response rate is a fraction such as 0.03 for 3 %, not {response_rate!r}.")
+    if safety_factor < 1 or volunteers_per_seat < 1:
+        raise SamplingError("The safety factor and volunteers per seat must be at least 1.")
+    target = seats * volunteers_per_seat * safety_factor
+    table = None
+    rate = float(response_rate)
+    if strata_table is not None:
+        columns = [c for c in strata_table.columns if c not in FIGURE_COLUMNS]
+        for source in ("share_of_letters", "letters", "register_households"):
+            if source in strata_table.columns:
+                share = strata_table[source].to_numpy(dtype=float)
+                break
+        else:
+            raise SamplingError("The strata table needs a 'letters', 'share_of_letters' or "
+                                "'register_households' column to split the letters.")
+        if share.sum() <= 0:
+            raise SamplingError("The strata table gives every stratum a share of 0.")
+        share = share / share.sum()
+        rates = _rates(strata_table, columns, rate, response_rates_by_stratum)
+        rate = float(share @ rates)
+        letters_n = math.ceil(target / rate - 1e-9)
+        cap = (strata_table["available"].to_numpy(dtype=np.int64) if "available" in strata_table.columns
+               else np.full(len(share), letters_n, dtype=np.int64))
+        letters, _ = allocate_letters(letters_n, share, cap)
+        table = strata_table[columns].reset_index(drop=True).copy()
+        table["letters"] = letters
+        table["response_rate"] = rates
+        table["expected_volunteers"] = letters * rates
+        rate = float((letters * rates).sum() / letters_n)
+    elif response_rates_by_stratum is not None:
+        raise SamplingError("Response rates by stratum need a strata table to say how letters split.")
+    else:
+        letters_n = math.ceil(target / rate - 1e-9)
+    return MailingPlan(
+        seats=int(seats), letters=letters_n, response_rate=rate, expected_volunteers=letters_n * rate,
+        letters_per_seat=letters_n / seats, volunteers_per_seat=float(volunteers_per_seat),
+        safety_factor=float(safety_factor), strata=table,
+    )

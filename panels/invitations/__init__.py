@@ -1,0 +1,1 @@
+"""Address registers, mailings, letters and registration codes."""
