@@ -150,7 +150,7 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
         while True:
             iterations += 1
             z, y, threshold, q = master.solve()
-            x, val, bound = solver.best(y / ts.sizes)
+            x, val, bound = solver.price(y / ts.sizes, threshold, PRICE_EPS)
             if level_count == 0:
                 lp_bound = bound
             if x is None or val <= threshold + PRICE_EPS or not master.add(x):
@@ -169,12 +169,13 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
         progress(0.05 + 0.9 * done, f"level {level_count}: {len(fix)} types at {z:.6f}")
         if not levels or iterations >= max_iterations:
             break
-    probs = np.maximum(q, 0.0)
+    probs = np.maximum(np.concatenate([q, np.zeros(len(master.columns) - len(q))]), 0.0)
     cols = np.array(master.columns, dtype=np.int64)
     keep = probs > 1e-12
     probs = probs[keep] / probs[keep].sum()
     return TypePortfolio(
         cols[keep], probs, lp_bound,
         {"iterations": iterations, "levels": level_count, "pricing_calls": solver.calls,
+         "mip_calls": solver.mip_calls,
          "columns": len(master.columns), "types": T, "impossible_types": int(never.sum())},
     )

@@ -29,21 +29,38 @@ def new_highs(time_limit: float | None = None) -> highspy.Highs:
 
 
 class PanelSolver:
-    """Max-weight feasible panel over types (HiGHS MILP), reusable across weights."""
+    """Max-weight feasible panel over types, reusable across weights.
+
+    ``price`` first solves the LP relaxation (a warm-started simplex, milliseconds):
+    its value bounds every panel, so when it is below the threshold no panel can
+    improve the master and the integer program is skipped. Otherwise it tries the
+    LP's own rounding (integer program restricted to floor/ceil of the LP solution)
+    before the full integer program.
+    """
 
     def __init__(self, ts: TypeSpace, lo: np.ndarray | None = None,
                  hi: np.ndarray | None = None, time_limit: float | None = None):
         self.ts = ts
+        self.lp = self._build(ts, ts.lo if lo is None else lo, ts.hi if hi is None else hi,
+                              None, integer=False)
+        self.h = self._build(ts, ts.lo if lo is None else lo, ts.hi if hi is None else hi,
+                             time_limit, integer=True)
+        self.calls = 0
+        self.mip_calls = 0
+
+    @staticmethod
+    def _build(ts: TypeSpace, lo: np.ndarray, hi: np.ndarray, time_limit: float | None,
+               integer: bool) -> highspy.Highs:
         T = ts.n_types
-        lo = ts.lo if lo is None else lo
-        hi = ts.hi if hi is None else hi
         h = new_highs(time_limit)
         h.setOptionValue("mip_rel_gap", 1e-7)
         h.setOptionValue("mip_abs_gap", 1e-9)
         h.setOptionValue("mip_feasibility_tolerance", 1e-7)
+        h.setOptionValue("mip_detect_symmetry", False)
         h.addVars(T, np.zeros(T), ts.sizes.astype(float))
-        h.changeColsIntegrality(T, np.arange(T, dtype=np.int32),
-                                np.full(T, highspy.HighsVarType.kInteger))
+        if integer:
+            h.changeColsIntegrality(T, np.arange(T, dtype=np.int32),
+                                    np.full(T, highspy.HighsVarType.kInteger))
         rows_lo, rows_hi, starts, index, value = [], [], [0], [], []
 
         def add(cols: np.ndarray, rlo: float, rhi: float) -> None:
@@ -58,37 +75,75 @@ class PanelSolver:
         add(np.arange(T), float(ts.k), float(ts.k))
         for grp in ts.households:
             add(grp, -INF, 1.0)
-        if rows_lo:
-            h.addRows(len(rows_lo), np.array(rows_lo), np.array(rows_hi), len(index),
-                      np.array(starts[:-1], dtype=np.int32), np.array(index, dtype=np.int32),
-                      np.array(value))
+        h.addRows(len(rows_lo), np.array(rows_lo), np.array(rows_hi), len(index),
+                  np.array(starts[:-1], dtype=np.int32), np.array(index, dtype=np.int32),
+                  np.array(value))
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
-        self.h = h
-        self.calls = 0
+        return h
 
-    def best(self, weights: np.ndarray) -> tuple[np.ndarray | None, float, float]:
-        """Panel (type counts) maximising ``weights @ x``, its value and the proven bound.
-
-        Returns ``(None, -inf, -inf)`` when no panel exists. The counts are rounded to
-        integers and checked exactly; a solution that fails the exact check is rejected.
-        """
+    def _set_costs(self, h: highspy.Highs, weights: np.ndarray) -> None:
         T = self.ts.n_types
-        self.calls += 1
-        h = self.h
         h.changeColsCost(T, np.arange(T, dtype=np.int32), np.asarray(weights, dtype=float))
+
+    def _mip(self, weights: np.ndarray, lo: np.ndarray | None = None,
+             hi: np.ndarray | None = None) -> tuple[np.ndarray | None, float, float]:
+        T = self.ts.n_types
+        h = self.h
+        self._set_costs(h, weights)
+        if lo is not None:
+            h.changeColsBounds(T, np.arange(T, dtype=np.int32), lo.astype(float),
+                               hi.astype(float))
+        self.mip_calls += 1
         h.run()
+        if lo is not None:
+            h.changeColsBounds(T, np.arange(T, dtype=np.int32), np.zeros(T),
+                               self.ts.sizes.astype(float))
         status = h.getModelStatus()
         info = h.getInfo()
         if status == highspy.HighsModelStatus.kInfeasible:
             return None, -np.inf, -np.inf
-        if info.primal_solution_status != 2:  # no feasible solution found (time limit)
-            return None, -np.inf, float(info.mip_dual_bound)
+        bound = float(info.mip_dual_bound) if status == highspy.HighsModelStatus.kOptimal \
+            else INF
+        if info.primal_solution_status != 2:  # no feasible solution (time limit)
+            return None, -np.inf, bound
         x = np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
         if not self.ts.panel_ok(x):
-            return None, -np.inf, float(info.mip_dual_bound)
+            return None, -np.inf, bound
         val = float(np.asarray(weights, dtype=float) @ x)
-        bound = info.mip_dual_bound if status == highspy.HighsModelStatus.kOptimal else INF
-        return x, val, max(float(bound), val)
+        return x, val, max(bound, val)
+
+    def best(self, weights: np.ndarray) -> tuple[np.ndarray | None, float, float]:
+        """Optimal panel (type counts) for ``weights``, its value and the proven bound.
+
+        Returns ``(None, -inf, -inf)`` when no panel exists. Counts are rounded to
+        integers and checked exactly; a solution failing the check is rejected.
+        """
+        self.calls += 1
+        return self._mip(weights)
+
+    def price(self, weights: np.ndarray, threshold: float, eps: float
+              ) -> tuple[np.ndarray | None, float, float]:
+        """A panel worth more than ``threshold + eps`` if one exists (else ``None``),
+        its value, and a proven upper bound on the value of every panel."""
+        self.calls += 1
+        h = self.lp
+        self._set_costs(h, weights)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return self._mip(weights)
+        lp_val = float(h.getInfo().objective_function_value)
+        if lp_val <= threshold + eps:
+            return None, lp_val, lp_val
+        xf = np.array(h.getSolution().col_value)
+        x = np.rint(xf).astype(np.int64)
+        if np.abs(xf - x).max() < 1e-9 and self.ts.panel_ok(x):
+            return x, float(np.asarray(weights) @ x), lp_val
+        fl = np.floor(xf + 1e-9)
+        x, val, _ = self._mip(weights, fl, np.minimum(np.ceil(xf - 1e-9), self.ts.sizes))
+        if x is not None and val > threshold + eps:
+            return x, val, lp_val
+        x, val, bound = self._mip(weights)
+        return x, val, min(bound, lp_val)
 
     def any_panel(self) -> np.ndarray | None:
         x, _, _ = self.best(np.zeros(self.ts.n_types))

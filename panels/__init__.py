@@ -74,9 +74,10 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from . import admin, home, job_views
     from .accounts.views import bp as accounts_bp
+    from .invitations.views import bp as invitations_bp
     from .panel.views import bp as panel_bp
 
-    for bp in (home.bp, accounts_bp, panel_bp, admin.bp, job_views.bp):
+    for bp in (home.bp, accounts_bp, panel_bp, admin.bp, job_views.bp, invitations_bp):
         app.register_blueprint(bp)
 
 

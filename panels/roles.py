@@ -41,6 +41,11 @@ PERMISSIONS: dict[str, set[Role]] = {
     "panel.status": MANAGERS,
     "panel.invite": MANAGERS,
     "panel.audit": MANAGERS | {Role.OBSERVER},
+    "register.manage": MANAGERS,
+    "mailing.manage": MANAGERS,
+    "responses.view": {Role.ADMIN, Role.ORGANISER, Role.FACILITATOR, Role.OBSERVER},
+    "pool.view": MANAGERS,  # volunteers' personal data: organisers of the panel and admins
+    "pool.register_by_phone": STAFF,
     "system.outbox": {Role.ADMIN},
     "system.audit": {Role.ADMIN},
 }

@@ -65,7 +65,20 @@ def detail(panel_id: int):
         can_invite=can(current_user, "panel.invite", panel=panel),
         can_audit=can(current_user, "panel.audit", panel=panel),
         memberships=memberships if staff_view else [], role_labels=ROLE_LABELS,
+        stages=_stages(panel),
     )
+
+
+def _stages(panel) -> list[tuple[str, str, str]]:
+    """Links to each stage's pages that the current user may open (areas add theirs here)."""
+    stages = []
+    if can(current_user, "mailing.manage", panel=panel):
+        stages.append(("Invitation letters", url_for("invitations.mailing_list", panel_id=panel.id),
+                       "Draw households from the address register and print their letters."))
+    if can(current_user, "responses.view", panel=panel):
+        stages.append(("Responses", url_for("invitations.responses", panel_id=panel.id),
+                       "Registrations per area and over time, and the pool against the census."))
+    return stages
 
 
 @bp.route("/panels/<int:panel_id>/edit", methods=["GET", "POST"])

@@ -8,7 +8,8 @@ import re
 import time
 
 import pytest
-from playwright.sync_api import expect
+
+expect = pytest.importorskip("playwright.sync_api").expect
 
 NEW_PANEL = {
     "title": "Climate assembly 2026",
