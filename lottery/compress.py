@@ -40,15 +40,18 @@ class TypeSpace:
     def n_types(self) -> int:
         return len(self.sizes)
 
-    def panel_ok(self, x: np.ndarray) -> bool:
+    def panel_ok(self, x: np.ndarray, lo: np.ndarray | None = None,
+                 hi: np.ndarray | None = None) -> bool:
         """Exact integer check of a type-count vector against every rule."""
         x = np.asarray(x)
+        lo = self.lo if lo is None else lo
+        hi = self.hi if hi is None else hi
         if x.dtype.kind not in "iu" or (x < 0).any() or (x > self.sizes).any():
             return False
         if int(x.sum()) != self.k:
             return False
         counts = self.A.astype(np.int64) @ x.astype(np.int64)
-        if (counts < self.lo).any() or (counts > self.hi).any():
+        if (counts < lo).any() or (counts > hi).any():
             return False
         return all(int(x[h].sum()) <= 1 for h in self.households)
 

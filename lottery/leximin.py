@@ -17,7 +17,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+import time
+
 import highspy
+
 import numpy as np
 
 from .compress import TypeSpace
@@ -121,12 +124,17 @@ def initial_panels(ts: TypeSpace, solver: PanelSolver, blocked: np.ndarray) -> t
 
 
 def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None = None,
-                 max_iterations: int = 100_000) -> TypePortfolio:
+                 max_iterations: int = 100_000, time_limit: float | None = None
+                 ) -> TypePortfolio:
     """LEXIMIN (``levels=True``) or MAXIMIN (first level only) over types.
 
-    Raises ``ValueError`` when no panel satisfies the quotas.
+    With ``time_limit`` (seconds) the search stops early and returns the best
+    distribution found so far (``stats['stopped_early']``). Raises ``ValueError`` when
+    no panel satisfies the quotas.
     """
     progress = progress or _noop
+    deadline = time.perf_counter() + time_limit if time_limit else float("inf")
+    stopped = False
     solver = PanelSolver(ts)
     T = ts.n_types
     never = np.zeros(T, dtype=bool)
@@ -155,7 +163,8 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
                 lp_bound = bound
             if x is None or val <= threshold + PRICE_EPS or not master.add(x):
                 break
-            if iterations >= max_iterations:
+            if iterations >= max_iterations or time.perf_counter() > deadline:
+                stopped = True
                 break
         level_count += 1
         if level_count == 1:
@@ -167,7 +176,7 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
         master.fix(fix, z)
         done = 1 - np.isnan(master.fixed).mean()
         progress(0.05 + 0.9 * done, f"level {level_count}: {len(fix)} types at {z:.6f}")
-        if not levels or iterations >= max_iterations:
+        if not levels or stopped:
             break
     probs = np.maximum(np.concatenate([q, np.zeros(len(master.columns) - len(q))]), 0.0)
     cols = np.array(master.columns, dtype=np.int64)
@@ -176,6 +185,6 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     return TypePortfolio(
         cols[keep], probs, lp_bound,
         {"iterations": iterations, "levels": level_count, "pricing_calls": solver.calls,
-         "mip_calls": solver.mip_calls,
+         "mip_calls": solver.mip_calls, "stopped_early": stopped,
          "columns": len(master.columns), "types": T, "impossible_types": int(never.sum())},
     )

@@ -41,12 +41,21 @@ class PanelSolver:
     def __init__(self, ts: TypeSpace, lo: np.ndarray | None = None,
                  hi: np.ndarray | None = None, time_limit: float | None = None):
         self.ts = ts
+        self.lo = np.array(ts.lo if lo is None else lo, dtype=np.int64)
+        self.hi = np.array(ts.hi if hi is None else hi, dtype=np.int64)
         self.lp = self._build(ts, ts.lo if lo is None else lo, ts.hi if hi is None else hi,
                               None, integer=False)
         self.h = self._build(ts, ts.lo if lo is None else lo, ts.hi if hi is None else hi,
                              time_limit, integer=True)
         self.calls = 0
         self.mip_calls = 0
+
+    def set_quota_bounds(self, lo: np.ndarray, hi: np.ndarray) -> None:
+        """Change the quota rows (``-1``/``k+1`` or beyond switch a bound off)."""
+        self.lo, self.hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+        for h in (self.lp, self.h):
+            for v in range(len(lo)):
+                h.changeRowBounds(v, float(lo[v]), float(hi[v]))
 
     @staticmethod
     def _build(ts: TypeSpace, lo: np.ndarray, hi: np.ndarray, time_limit: float | None,
@@ -107,7 +116,7 @@ class PanelSolver:
         if info.primal_solution_status != 2:  # no feasible solution (time limit)
             return None, -np.inf, bound
         x = np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
-        if not self.ts.panel_ok(x):
+        if not self.ts.panel_ok(x, self.lo, self.hi):
             return None, -np.inf, bound
         val = float(np.asarray(weights, dtype=float) @ x)
         return x, val, max(bound, val)
@@ -136,7 +145,7 @@ class PanelSolver:
             return None, lp_val, lp_val
         xf = np.array(h.getSolution().col_value)
         x = np.rint(xf).astype(np.int64)
-        if np.abs(xf - x).max() < 1e-9 and self.ts.panel_ok(x):
+        if np.abs(xf - x).max() < 1e-9 and self.ts.panel_ok(x, self.lo, self.hi):
             return x, float(np.asarray(weights) @ x), lp_val
         fl = np.floor(xf + 1e-9)
         x, val, _ = self._mip(weights, fl, np.minimum(np.ceil(xf - 1e-9), self.ts.sizes))

@@ -76,8 +76,9 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .invitations.views import bp as invitations_bp
     from .panel.views import bp as panel_bp
+    from .pool.views import bp as pool_bp
 
-    for bp in (home.bp, accounts_bp, panel_bp, admin.bp, job_views.bp, invitations_bp):
+    for bp in (home.bp, accounts_bp, panel_bp, admin.bp, job_views.bp, invitations_bp, pool_bp):
         app.register_blueprint(bp)
 
 

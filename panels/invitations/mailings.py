@@ -144,7 +144,9 @@ def _unique_codes(n: int) -> list[str]:
     """Codes never used before in this installation (collisions are astronomically rare)."""
     codes = generate_codes(n)
     while True:
-        clash = set(db.session.scalars(select(Letter.code).where(Letter.code.in_(codes[:50_000])))) if codes else set()
+        clash = set()
+        for start in range(0, len(codes), 5000):  # keep under the databases' parameter limits
+            clash.update(db.session.scalars(select(Letter.code).where(Letter.code.in_(codes[start:start + 5000]))))
         if not clash:
             return codes
         codes = [c for c in codes if c not in clash] + generate_codes(len(clash), existing=set(codes))
@@ -177,7 +179,7 @@ def generate_mailing(ctx, mailing_id: int) -> dict:
     try:
         if mailing.kind == "reminder":
             pairs = list(db.session.execute(select(Letter.address_id, Letter.code).where(
-                Letter.mailing_id == mailing.reminder_of_id, Letter.registrations == 0)).tuples())
+                Letter.mailing_id == mailing.reminder_of_id, Letter.registrations == 0)).all())
             table = mailing.reminder_of.stratum_table
         else:
             ctx.progress(0.02, "Drawing households from the register")
@@ -224,7 +226,7 @@ def _areas(pairs) -> dict[int, str]:
     found: dict[int, str] = {}
     for start in range(0, len(ids), 20_000):
         found.update(db.session.execute(select(Address.id, Address.area).where(
-            Address.id.in_(ids[start:start + 20_000]))).tuples())
+            Address.id.in_(ids[start:start + 20_000]))).all())
     return found
 
 

@@ -160,7 +160,7 @@ def mailing_preview(panel_id: int, mailing_id: int):
     if mailing.kind == "reminder" or mailing.status == "ready":
         pairs = [(a, c) for a, c in db.session.execute(
             select(mailings.Letter.address_id, mailings.Letter.code).where(
-                mailings.Letter.mailing_id == (mailing.reminder_of_id or mailing.id)).limit(3)).tuples()]
+                mailings.Letter.mailing_id == (mailing.reminder_of_id or mailing.id)).limit(3)).all()]
     else:
         try:
             ids = mailings.draw(mailing).ids[:3]

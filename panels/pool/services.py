@@ -57,8 +57,9 @@ def code_messages(phone: str | None) -> dict[str, str]:
     return {
         "missing": str(_l("Enter the registration code from your letter.")),
         "mistyped": str(_l("This code is not right. Check each character against your letter: the "
-                           "code has 10 letters and numbers, like K7QFX-93XMR.")),
-        "unknown": f"{_l('We could not find this code. Check it against your letter.')} {call}",
+                           "code has 10 letters and numbers, like K7QFX-93XMR. It never has the "
+                           "letters O, I or L, or the numbers 0 or 1.")),
+        "unknown": str(_l("We could not find this code. Check it against your letter.")) + " " + str(call),
         "used": (str(_l("This code has already been used to register. If this is a mistake, call us "
                         "on %(phone)s.", phone=phone)) if phone else
                  str(_l("This code has already been used to register. If this is a mistake, "
