@@ -85,7 +85,8 @@ def allocate_letters(n: int, shares: Sequence[float] | np.ndarray,
         closed = int(available[(shares == 0) & (available > 0)].sum())
         extra = f" ({closed:,} more are in strata with weight 0, which get no letters)" if closed else ""
         raise SamplingError(
-            f"Cannot send {n:,} letters: only {reachable:,} households can still receive one{extra}. "
+            f"Cannot send {n:,} letter{'s' if n != 1 else ''}: only {reachable:,} households can still receive "
+            f"one{extra}. "
             "Send fewer letters, or use a larger address register.")
     quota = np.zeros(len(shares))
     capped = np.zeros(len(shares), dtype=bool)
@@ -205,26 +206,19 @@ def _excluded(sorted_keys: np.ndarray, exclude: Iterable[Hashable] | np.ndarray 
     """Mask (in id order) of register households already mailed for this panel. Ids
     typed as text match numeric register ids and vice versa."""
     mailed = np.zeros(len(sorted_keys), dtype=bool)
-    if exclude is None:
-        return mailed
-    values = np.asarray(exclude if isinstance(exclude, np.ndarray | pd.Index | pd.Series) else list(exclude))
+    given = exclude if isinstance(exclude, np.ndarray | pd.Index | pd.Series) else list(exclude or ())
+    values = raw = np.asarray(given).ravel()
     if values.size == 0 or len(sorted_keys) == 0:
         return mailed
-    values = values.ravel()
-    if sorted_keys.dtype.kind in "iuf":
-        if values.dtype.kind not in "iuf":
-            numbers = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy()
-            bad = pd.isna(numbers)
-            if bad.any():
-                raise SamplingError(f"Already-mailed id(s) {', '.join(map(repr, values[bad][:3]))} are not "
-                                    "numbers, but the register ids are: check the list of mailed ids.")
-            values = numbers
-        if values.dtype.kind == "f" and sorted_keys.dtype.kind in "iu":
-            values = values[values == np.floor(values)].astype(np.int64)  # 12.5 can never match
-        if sorted_keys.dtype.kind in "iu":
-            values = values.astype(sorted_keys.dtype)
-    else:
+    if sorted_keys.dtype.kind not in "iuf":
         values = values.astype(str)
+    elif values.dtype.kind not in "iuf":
+        values = pd.to_numeric(pd.Series(values, dtype=object), errors="coerce").to_numpy(dtype=float)
+        if np.isnan(values).any():
+            raise SamplingError(f"Already-mailed id(s) {', '.join(map(repr, raw[np.isnan(values)][:3]))} are "
+                                "not numbers, but the register ids are: check the list of mailed ids.")
+    if sorted_keys.dtype.kind in "iu":  # 12.5 can never match a whole-number id
+        values = values[values == np.floor(values)].astype(sorted_keys.dtype)
     pos = np.searchsorted(sorted_keys, values)
     hit = pos < len(sorted_keys)
     hit[hit] = sorted_keys[pos[hit]] == values[hit]
@@ -241,7 +235,7 @@ def _take_smallest(groups: np.ndarray, keys: np.ndarray, letters: np.ndarray, av
     uniform keys lies below it except with odds of about 1e-9; a group that falls
     short takes all its rows), which keeps the work near O(rows)."""
     frac = (letters + 6 * np.sqrt(letters) + 16) / np.maximum(avail, 1)
-    limit = np.where(frac < 1, np.minimum(frac, 0.999) * 2.0**64, 0).astype(np.uint64)
+    limit = (np.minimum(frac, 0.999) * 2.0**64).astype(np.uint64)
     limit[frac >= 1] = np.iinfo(np.uint64).max
     limit[letters == 0] = 0
     cand = keys <= limit[groups]
@@ -314,7 +308,7 @@ def sample_households(
     if isinstance(n, Real) and not isinstance(n, bool) and n > available.sum():
         done = int(mailed.sum())
         raise SamplingError(
-            f"Cannot send {n:,} letters: the address register has only {len(ids):,} households"
+            f"Cannot send {n:,} letter{'s' if n != 1 else ''}: the address register has only {len(ids):,} households"
             + (f" and {done:,} of them were already mailed for this panel, so at most "
                f"{len(ids) - done:,} letters can be sent now" if done else "")
             + ". Send fewer letters, or use a larger address register.")

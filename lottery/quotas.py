@@ -155,7 +155,11 @@ def parse_quotas(source: str | Path | pd.DataFrame) -> tuple[Quotas, list[Proble
                 problems.append(Problem("quotas", f"{name} is empty", "write a whole number",
                                         row, name))
                 ok = False
-        if not ok:
+        key = (norm(cat), norm(val))
+        if not ok:  # keep the value so the pool can still be checked against it
+            if key not in seen:
+                seen[key] = row
+                quotas.append(Quota(cat, val, 0, 0))
             continue
         lo, hi, lo_f, hi_f = (bounds[n] for n in ("min", "max", "min_flex", "max_flex"))
         if lo < 0:
@@ -170,7 +174,6 @@ def parse_quotas(source: str | Path | pd.DataFrame) -> tuple[Quotas, list[Proble
         if hi_f is not None and hi_f < hi:
             problems.append(Problem("quotas", f"max_flex {hi_f} is below max {hi}",
                                     "max_flex must be at least max", row, "max_flex"))
-        key = (norm(cat), norm(val))
         if key in seen:
             problems.append(Problem("quotas", f"{cat} = {val} appears twice (rows {seen[key]} "
                                     f"and {row})", "keep one row per value", row))

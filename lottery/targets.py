@@ -77,7 +77,7 @@ def targets(shares: Shares | pd.DataFrame | str | Path, k: int, min_small: int =
                 hi[v] = max(hi[v], lo[v])
         # repair: the mins must fit in k -> lower the largest mins that were not raised
         while sum(lo.values()) > k:
-            v = max(lo, key=lambda x: (lo[x] - exact[x] <= 0, lo[x]))
+            v = max((x for x in lo if lo[x] > 0), key=lambda x: (lo[x] - exact[x] <= 0, lo[x]))
             lo[v] -= 1
         while sum(hi.values()) < k:
             v = max(hi, key=lambda x: exact[x] - hi[x])

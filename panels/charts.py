@@ -35,8 +35,9 @@ def bar_chart(labels: Sequence[str], series: dict[str, Sequence[float]], *, titl
     height = 40 + legend_space + group * max(1, len(labels))
     drawing = Drawing(width, height)
     chart = HorizontalBarChart()
-    chart.x, chart.y = 150, 24
-    chart.width, chart.height = width - 180, group * max(1, len(labels))
+    label_space = min(width // 2, 20 + 5 * max((len(str(label)) for label in labels), default=10))
+    chart.x, chart.y = label_space, 24
+    chart.width, chart.height = width - label_space - 30, group * max(1, len(labels))
     # reportlab draws the first category at the bottom; reverse so the list reads top-down.
     chart.data = [list(reversed([float(v) for v in series[name]])) for name in names] or [[0]]
     chart.categoryAxis.categoryNames = list(reversed([str(label) for label in labels]))
@@ -60,7 +61,7 @@ def bar_chart(labels: Sequence[str], series: dict[str, Sequence[float]], *, titl
     drawing.add(String(0, height - 14, title, fontName=FONT + "-Bold", fontSize=11, fillColor=INK))
     if len(names) > 1:
         legend = Legend()
-        legend.x, legend.y = 150, height - 24
+        legend.x, legend.y = label_space, height - 24
         legend.alignment = "right"
         legend.columnMaximum = 1
         legend.fontName, legend.fontSize = FONT, 9

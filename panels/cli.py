@@ -22,7 +22,10 @@ def demo_command(serve: bool, port: int) -> None:
         # The demo is served over plain http on loopback: secure-only cookies would be dropped.
         app.config.update(SESSION_COOKIE_SECURE=False, REMEMBER_COOKIE_SECURE=False)
         click.echo(f"\nServing the demo at http://127.0.0.1:{port}/  (Ctrl+C to stop)")
-        app.run(host="127.0.0.1", port=port, threaded=True, use_reloader=False)
+        from werkzeug.serving import run_simple
+
+        # Not app.run(): Flask ignores it inside a `flask` command.
+        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
 
 
 @click.group("jobs")

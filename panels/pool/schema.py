@@ -55,12 +55,14 @@ def parse_categories(text: str | None) -> Parsed:
     categories: list[dict] = result.value
     seen_keys: dict[str, int] = {}
     current: dict | None = None
-    current_line = 0
+    skipping = False  # the answers under a rejected category line: its error says it all
     lines_of: dict[str, int] = {}
 
     for number, line in _lines(text):
         if "=" in line:
             parts = [p.strip() for p in line.split("=")]
+            if skipping:
+                continue
             if current is None:
                 result.error(number, "this answer comes before any category. Put a line like "
                                      "“age: How old are you?” above it.")
@@ -101,31 +103,30 @@ def parse_categories(text: str | None) -> Parsed:
         if not colon:
             result.error(number, "start a category with its key and question, like "
                                  "“age: How old are you?”, or write an answer as “value = label”.")
-            current = None
+            current, skipping = None, True
             continue
         if not KEY_RE.match(key):
             result.error(number, f"the key “{key}” can only use small letters a-z, digits and _ "
                                  "(starting with a letter), for example “age_band”.")
-            current = None
+            current, skipping = None, True
             continue
         if key in seen_keys:
             result.error(number, f"the category “{key}” is already defined on line {seen_keys[key]}. "
                                  "Use each key once.")
-            current = None
+            current, skipping = None, True
             continue
         if not question:
             result.error(number, f"write the question for “{key}” after the colon, "
                                  f"like “{key}: How old are you?”.")
-            current = None
+            current, skipping = None, True
             continue
         if len(question) > MAX_QUESTION:
             result.error(number, f"the question is too long; keep it under {MAX_QUESTION} characters.")
-            current = None
+            current, skipping = None, True
             continue
         seen_keys[key] = number
-        current = {"key": key, "question": question, "options": []}
-        current_line = number
-        lines_of[key] = current_line
+        current, skipping = {"key": key, "question": question, "options": []}, False
+        lines_of[key] = number
         categories.append(current)
 
     for category in categories:
@@ -168,10 +169,13 @@ def parse_category_translations(text: str | None, categories: list[dict]) -> Par
     words: dict[str, str] = result.value
     known = {c["key"]: {o["value"] for o in c.get("options", [])} for c in categories}
     current: str | None = None
+    skipping = False
     for number, line in _lines(text):
         if "=" in line:
             value, _, label = (p.strip() for p in line.partition("="))
             label = label.split("=")[0].strip()
+            if skipping:
+                continue
             if current is None:
                 result.error(number, "this answer comes before any category. Put the category's "
                                      "line, like “age: ¿Qué edad tiene?”, above it.")
@@ -188,9 +192,9 @@ def parse_category_translations(text: str | None, categories: list[dict]) -> Par
             result.error(number, f"“{key}” is not a category key. Start each block with a key from the "
                                  f"categories ({', '.join(known) or 'none yet'}) and the translated "
                                  "question, like “age: ¿Qué edad tiene?”.")
-            current = None
+            current, skipping = None, True
             continue
-        current = key
+        current, skipping = key, False
         if question:
             words[key] = question
     return result
