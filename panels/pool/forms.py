@@ -246,7 +246,7 @@ def settings_form() -> type[FlaskForm]:
         "session_dates": TextAreaField("Session dates", description="One date per line, as YYYY-MM-DD.",
                                        render_kw={"rows": 6}),
         "min_age": IntegerField("Minimum age", validators=[
-            DataRequired(message="Enter the minimum age, for example 16."),
+            InputRequired(message="Enter the minimum age, for example 16."),
             NumberRange(min=10, max=120, message="Enter an age between 10 and 120.")]),
         "residence_rule": StringField("Residence rule", description="Read by residents as a statement "
                                                                     "they confirm, e.g. “I live in Riverton”.",
@@ -259,7 +259,7 @@ def settings_form() -> type[FlaskForm]:
             DataRequired(message="Write the privacy notice residents agree to."), Length(max=10000)],
             render_kw={"rows": 6}),
         "retention_months": IntegerField("Keep personal data for (months)", validators=[
-            DataRequired(message="Enter how many months personal data is kept, for example 12."),
+            InputRequired(message="Enter how many months personal data is kept, for example 12."),
             NumberRange(min=1, max=120, message="Enter between 1 and 120 months.")]),
         "allow_household_multiple": BooleanField(
             "More than one person per household may register",

@@ -314,11 +314,11 @@ def _parse_settings(form, panel) -> dict | None:
                     f"Give one line per line of “Who cannot take part” ({len(exclusions.value)}), in the "
                     "same order.")
             words["_exclusions"] = translated_exclusions.value
-        if code in offered and not categories.errors:
+        if code in offered:
             missing = [c["key"] for c in categories.value if c["key"] not in words]
             missing += [f"{c['key']}.{o['value']}" for c in categories.value for o in c["options"]
                         if f"{c['key']}.{o['value']}" not in words]
-            if missing:
+            if missing and not categories.errors:
                 words_field.errors.append(f"{name} is offered, so give the {name} words for: "
                                           f"{', '.join(missing[:12])}{' ...' if len(missing) > 12 else ''}.")
             for suffix, key, label in (("residence", "_residence_rule", "residence rule"),

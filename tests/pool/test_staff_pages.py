@@ -146,8 +146,15 @@ def test_settings_errors_name_the_line(app, world, as_user):
     assert "Line 2: “next Saturday” is not a date." in page
     assert "Use 3 to 40 small letters, digits and -" in page
     assert "Enter between 1 and 120 months." in page
-    assert "Español is offered, so give the Español words for: age" in page
     assert "Español is offered, so write the privacy notice in Español." in page
+    assert count(app, RegistrationSettings) == 0
+
+    response = client.post(f"/panels/{world.panel.id}/registration/settings", data=settings_form(
+        languages=["en", "es"], tr_es_categories="age: ¿Qué edad tiene?\n16-29 = De 16 a 29\n"))
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "Español is offered, so give the Español words for: age.30+." in page
+    assert "Español is offered, so write the residence rule in Español." in page
     assert count(app, RegistrationSettings) == 0
 
 
