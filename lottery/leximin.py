@@ -182,6 +182,8 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     cols = np.array(master.columns, dtype=np.int64)
     keep = probs > 1e-12
     probs = probs[keep] / probs[keep].sum()
+    if never.any():  # someone can sit on no panel at all: the true optimum is 0
+        lp_bound = 0.0
     return TypePortfolio(
         cols[keep], probs, lp_bound,
         {"iterations": iterations, "levels": level_count, "pricing_calls": solver.calls,

@@ -95,10 +95,16 @@ def _assign_type(q: np.ndarray, x: np.ndarray, s: int) -> np.ndarray:
 
 
 def _systematic(members: np.ndarray, share: np.ndarray, phase: float) -> list[int]:
-    """Members chosen by systematic sampling at ``phase`` (shares sum to a whole number)."""
-    cum = np.concatenate([[0.0], np.cumsum(share)])
-    hit = np.floor(cum[1:] - phase + 1e-12) > np.floor(cum[:-1] - phase + 1e-12)
-    return [int(i) for i in members[hit]]
+    """Members chosen by systematic sampling at ``phase``: the member whose stretch of
+    the running sum contains ``z + phase``, for each whole ``z`` below the total. Always
+    exactly ``round(total)`` distinct members (shares are at most 1)."""
+    r = int(round(float(share.sum())))
+    if r == 0:
+        return []
+    cum = np.cumsum(share)
+    cum = cum * (r / cum[-1])
+    pos = np.searchsorted(cum, np.arange(r) + phase, side="right")
+    return [int(i) for i in members[np.minimum(pos, len(members) - 1)]]
 
 
 def expand(ts: TypeSpace, tp: TypePortfolio) -> tuple[list[tuple[int, ...]], np.ndarray]:
@@ -129,10 +135,11 @@ def expand(ts: TypeSpace, tp: TypePortfolio) -> tuple[list[tuple[int, ...]], np.
             if part.any():
                 frac.append((mem[part], sh[part]))
                 cs = np.cumsum(sh[part])
-                cuts.update(float(c - np.floor(c + 1e-12)) for c in cs)
-        edges = sorted(c for c in cuts if c < 1 - 1e-12) + [1.0]
+                # quantise so that float noise in the running sums does not split panels
+                cuts.update(round(float(c - np.floor(c + 1e-9)), 9) for c in cs)
+        edges = sorted(c for c in cuts if c < 1 - 1e-9) + [1.0]
         for a, b in zip(edges[:-1], edges[1:], strict=True):
-            if b - a <= 1e-15:
+            if b - a <= 1e-12:
                 continue
             mid = (a + b) / 2
             chosen = list(fixed)

@@ -140,6 +140,10 @@ def build_report(instance: Instance, portfolio: Portfolio, seed: str, *,
         "timings": timings or {},
         "warnings": list(warnings or []),
     }
+    never = int((probs <= 1e-12).sum())
+    if never and portfolio.algorithm in ("leximin", "maximin", "goldilocks"):
+        report["warnings"].append(f"{never} volunteer(s) can sit on no valid panel: the "
+                                  "quotas exclude them (probability 0)")
     if transparent is not None:
         report["transparent"] = transparent
     if extra:

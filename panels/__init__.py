@@ -69,6 +69,7 @@ def _import_models() -> None:
     from .invitations import models as _invitations  # noqa: F401
     from .panel import models as _panel  # noqa: F401
     from .pool import models as _pool  # noqa: F401
+    from .selection import models as _selection  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -76,9 +77,10 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .invitations.views import bp as invitations_bp
     from .panel.views import bp as panel_bp
+    from .selection.views import bp as selection_bp
     from .pool.views import bp as pool_bp
 
-    for bp in (home.bp, accounts_bp, panel_bp, admin.bp, job_views.bp, invitations_bp, pool_bp):
+    for bp in (home.bp, accounts_bp, panel_bp, admin.bp, job_views.bp, invitations_bp, selection_bp, pool_bp):
         app.register_blueprint(bp)
 
 

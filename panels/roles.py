@@ -46,6 +46,8 @@ PERMISSIONS: dict[str, set[Role]] = {
     "responses.view": {Role.ADMIN, Role.ORGANISER, Role.FACILITATOR, Role.OBSERVER},
     "pool.view": MANAGERS,  # volunteers' personal data: organisers of the panel and admins
     "pool.register_by_phone": STAFF,
+    "selection.manage": MANAGERS,
+    "selection.view": {Role.ADMIN, Role.ORGANISER, Role.FACILITATOR, Role.OBSERVER},
     "system.outbox": {Role.ADMIN},
     "system.audit": {Role.ADMIN},
 }

@@ -132,8 +132,9 @@ ENVELOPE_WINDOWS: dict[tuple[str, str], tuple[float, float, _Window]] = {
     # 2 in from the top of the letter.
     ("LETTER", "10"): (8.5 * inch, 11 * inch, _Window(0.875 * inch, 2 * inch, 4.5 * inch, 1.125 * inch)),
 }
-_WINDOW_INSET_X = 4 * mm  # address text keeps clear of the window's edges, for letters shifting in the envelope
-_WINDOW_INSET_Y = 3.5 * mm
+# Clearance of the address text from the window's edges, for letters shifting in the envelope (USPS asks
+# for 1/8 in on every side of a #10 window).
+_WINDOW_INSET = {("A4", "DL"): (4 * mm, 3.5 * mm), ("LETTER", "10"): (inch / 8, inch / 8)}
 
 REGULAR, BOLD = "Helvetica", "Helvetica-Bold"
 _FONT_KEY = {REGULAR: b"/F1", BOLD: b"/F2"}
@@ -147,14 +148,17 @@ QR_SIZE = 32 * mm  # the printed square, quiet zone included (module about 0.8 m
 QR_QUIET = 4  # modules of quiet zone around the code
 
 
-def _page_setup(template: LetterTemplate) -> tuple[float, float, _Window]:
+def _page_key(template: LetterTemplate) -> tuple[str, str]:
     size = template.page_size.strip().upper().replace("US ", "").replace("US_", "")
-    envelope = template.envelope.strip().upper().lstrip("#")
-    key = (size, envelope)
+    key = (size, template.envelope.strip().upper().lstrip("#"))
     if key not in ENVELOPE_WINDOWS:
         raise LetterError(f"Unsupported paper and envelope: {template.page_size!r} with {template.envelope!r}; "
                           f"use A4 with DL or LETTER with 10.")
-    return ENVELOPE_WINDOWS[key]
+    return key
+
+
+def _page_setup(template: LetterTemplate) -> tuple[float, float, _Window]:
+    return ENVELOPE_WINDOWS[_page_key(template)]
 
 
 # --------------------------------------------------------------------------- text
@@ -185,6 +189,10 @@ def _check(text: str, where: str) -> str:
     return text
 
 
+_BASE_LETTERS = str.maketrans({"Ł": "L", "ł": "l", "Đ": "D", "đ": "d", "Ħ": "H", "ħ": "h", "ı": "i", "Ŧ": "T",
+                               "ŧ": "t", "Ŀ": "L", "ŀ": "l", "ĸ": "k"})  # letters NFKD does not take apart
+
+
 def _printable(text: str) -> str:
     """An address line as the fonts can print it: accents dropped, anything else as “?”."""
     text = _CONTROL.sub(" ", text)
@@ -199,7 +207,8 @@ def _printable(text: str) -> str:
             ch.encode("cp1252")
             out.append(ch)
         except UnicodeEncodeError:
-            base = "".join(c for c in unicodedata.normalize("NFKD", ch) if not unicodedata.combining(c))
+            base = "".join(c for c in unicodedata.normalize("NFKD", ch.translate(_BASE_LETTERS))
+                           if not unicodedata.combining(c))
             out.append(base if base and not _unprintable(base) else "?")
     return "".join(out)
 
@@ -426,8 +435,8 @@ def _compose(template: LetterTemplate, front: bool) -> _Side:
     if front:
         if y > window.top - 2 * mm:
             raise LetterError("The organisation's name is too long: it would show in the envelope's window.")
-        slots.address = _Window(window.left + _WINDOW_INSET_X, window.top + _WINDOW_INSET_Y,
-                                window.width - 2 * _WINDOW_INSET_X, window.height - 2 * _WINDOW_INSET_Y)
+        dx, dy = _WINDOW_INSET[_page_key(template)]
+        slots.address = _Window(window.left + dx, window.top + dy, window.width - 2 * dx, window.height - 2 * dy)
         y = window.top + window.height
     y = max(y, card_bottom) + 8 * mm
 
@@ -538,7 +547,7 @@ def _address_ops(content: _Content, lines: list[str], box: _Window, code: str) -
     if not lines:
         raise LetterError(f"The household with code {code} has no address.")
     for size in ADDRESS_SIZES:
-        leading = size * 1.15
+        leading = size * 1.12
         tall = (len(lines) - 1) * leading + size
         if tall <= box.height and all(_width(line, REGULAR, size) <= box.width for line in lines):
             break

@@ -78,6 +78,9 @@ def _stages(panel) -> list[tuple[str, str, str]]:
     if can(current_user, "responses.view", panel=panel):
         stages.append(("Responses", url_for("invitations.responses", panel_id=panel.id),
                        "Registrations per area and over time, and the pool against the census."))
+    if can(current_user, "selection.view", panel=panel):
+        stages.append(("Selection", url_for("selection.overview", panel_id=panel.id),
+                       "Targets from the census, feasibility, the draw and its public report."))
     return stages
 
 

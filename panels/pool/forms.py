@@ -154,7 +154,9 @@ def registration_form(settings, *, mode: str = "public", locale: str = "en",
 
     dates = settings.session_dates or []
     if dates:
-        date_choices = [(d, format_date(date.fromisoformat(d), "full")) for d in dates]
+        # English as the rest of the app writes dates ("Saturday 7 March 2026"); others in full.
+        pattern = "EEEE d MMMM y" if locale == "en" else "full"
+        date_choices = [(d, format_date(date.fromisoformat(d), pattern)) for d in dates]
         attrs["availability"] = MultiCheckboxField(
             _("Which dates can you come to?"),
             description=_("Tick every date you can come to. Members are asked to come to all of them."),

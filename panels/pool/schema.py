@@ -8,7 +8,9 @@ Categories, one block per category:
 
 The first line is `key: question`; each following line is `value = label = census share`
 (the share, in per cent, is optional but then given for every answer or for none).
-Every problem names its line and says how to fix it; nothing is saved while any remain.
+The census share is typed in per cent and stored as a fraction of 1 (21 -> 0.21), as the
+response statistics and the quotas read it. Every problem names its line and says how to fix
+it; nothing is saved while any remain.
 """
 
 from __future__ import annotations
@@ -94,7 +96,7 @@ def parse_categories(text: str | None) -> Parsed:
                     result.error(number, f"the census share “{parts[2]}” is not a percentage between "
                                          "0 and 100, for example 21 or 21.5.")
                     continue
-                option["share"] = share
+                option["share"] = round(share / 100, 6)  # stored as a fraction of 1
             current["options"].append(option)
             continue
 
@@ -141,7 +143,7 @@ def parse_categories(text: str | None) -> Parsed:
             result.error(number, f"give a census share for every answer of “{category['key']}”, "
                                  "or for none.")
         elif with_share:
-            total = sum(o["share"] for o in options)
+            total = round(sum(o["share"] for o in options) * 100, 4)
             if abs(total - 100) > SHARE_TOLERANCE:
                 result.error(number, f"the census shares of “{category['key']}” add up to "
                                      f"{total:g} %; they should add up to 100 %.")
@@ -157,7 +159,7 @@ def format_categories(categories: list[dict]) -> str:
         for option in category.get("options", []):
             line = f"{option['value']} = {option['label']}"
             if option.get("share") is not None:
-                line += f" = {option['share']:g}"
+                line += f" = {round(option['share'] * 100, 4):g}"
             lines.append(line)
         blocks.append("\n".join(lines))
     return "\n\n".join(blocks)

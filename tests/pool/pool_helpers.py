@@ -11,9 +11,9 @@ PHONE = "0161 496 0000"
 
 CATEGORIES = [
     {"key": "age", "question": "How old are you?", "options": [
-        {"value": "16-29", "label": "16 to 29", "share": 25.0},
-        {"value": "30-64", "label": "30 to 64", "share": 55.0},
-        {"value": "65+", "label": "65 or older", "share": 20.0}]},
+        {"value": "16-29", "label": "16 to 29", "share": 0.25},
+        {"value": "30-64", "label": "30 to 64", "share": 0.55},
+        {"value": "65+", "label": "65 or older", "share": 0.2}]},
     {"key": "tenure", "question": "Do you own or rent your home?", "options": [
         {"value": "owner", "label": "I own it"},
         {"value": "renter", "label": "I rent it"},

@@ -21,9 +21,9 @@ def test_categories_parse():
     assert parsed.errors == []
     assert parsed.value == [
         {"key": "age", "question": "How old are you?", "options": [
-            {"value": "16-29", "label": "16 to 29", "share": 21.0},
-            {"value": "30-64", "label": "30 to 64", "share": 57.5},
-            {"value": "65+", "label": "65 or older", "share": 21.5}]},
+            {"value": "16-29", "label": "16 to 29", "share": 0.21},
+            {"value": "30-64", "label": "30 to 64", "share": 0.575},
+            {"value": "65+", "label": "65 or older", "share": 0.215}]},
         {"key": "tenure", "question": "Do you own or rent your home?", "options": [
             {"value": "owner", "label": "I own it"}, {"value": "renter", "label": "I rent it"}]},
     ]

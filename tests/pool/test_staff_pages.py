@@ -115,7 +115,7 @@ def test_settings_start_from_defaults_and_save(app, world, as_user):
     with app.app_context():
         s = db.session.scalars(select(RegistrationSettings)).one()
         assert s.panel_id == world.panel.id and s.is_open and s.short_code == "testville-climate"
-        assert s.categories[0]["options"][1] == {"value": "30+", "label": "30 or older", "share": 70.0}
+        assert s.categories[0]["options"][1] == {"value": "30+", "label": "30 or older", "share": 0.7}
         assert s.session_dates == ["2026-03-07", "2026-03-21"] and s.retention_months == 18
         assert s.closes_on.isoformat() == "2026-05-01T00:00:00+00:00"  # open all of 30 April
         assert s.contact_email == "panel@testville.example" and s.languages == ["en"]

@@ -1,0 +1,1 @@
+"""Selection: targets from the census, feasibility, selection runs, the draw and its report."""
