@@ -69,3 +69,46 @@ class SelectionLock(db.Model):
     panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), primary_key=True)
     run_id: Mapped[int] = mapped_column(ForeignKey("selection_run.id", ondelete="CASCADE"))
     acquired_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
+class Confirmation(db.Model):
+    """A selected volunteer's answer to the invitation to sit: by the link, or recorded by staff."""
+
+    __tablename__ = "confirmation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    volunteer_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"), index=True)
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("selection_run.id", ondelete="SET NULL"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    deadline: Mapped[datetime] = mapped_column(UTCDateTime)
+    status: Mapped[str] = mapped_column(String(12), default="pending")  # pending, confirmed, declined, expired
+    channel: Mapped[str | None] = mapped_column(String(12))  # link, phone, email, in person
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    note: Mapped[str | None] = mapped_column(Text)
+    sent_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    reminded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    responded_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+
+    volunteer = relationship("Volunteer")
+
+
+class Replacement(db.Model):
+    """Who dropped out, when and why, who replaced them and by which run: the audit trail of a seat."""
+
+    __tablename__ = "replacement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
+    dropout_id: Mapped[int] = mapped_column(ForeignKey("volunteer.id", ondelete="CASCADE"))
+    reason: Mapped[str] = mapped_column(Text)
+    dropped_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    replacement_id: Mapped[int | None] = mapped_column(ForeignKey("volunteer.id", ondelete="SET NULL"))
+    run_id: Mapped[int | None] = mapped_column(ForeignKey("selection_run.id", ondelete="SET NULL"))
+    method: Mapped[str | None] = mapped_column(String(12))  # lottery, reserve
+    relaxation: Mapped[list | None] = mapped_column(JSON)  # quota changes the organiser accepted
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("user.id", ondelete="SET NULL"))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    dropout = relationship("Volunteer", foreign_keys=[dropout_id])
+    replacement = relationship("Volunteer", foreign_keys=[replacement_id])
