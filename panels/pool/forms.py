@@ -9,7 +9,10 @@ meets them.
 
 from __future__ import annotations
 
+import json
 import re
+import threading
+from collections import OrderedDict
 from datetime import date
 
 from flask_babel import format_date
@@ -104,10 +107,41 @@ def _field_name(key: str) -> str:
     return f"cat_{key}"
 
 
+_CLASSES: OrderedDict = OrderedDict()
+_CLASSES_LOCK = threading.Lock()
+_CLASSES_MAX = 64
+
+
+def _fingerprint(settings, locale: str) -> str:
+    return json.dumps([settings.categories, settings.session_dates, settings.min_age, settings.residence_rule,
+                       settings.exclusions, (settings.translations or {}).get(locale)],
+                      sort_keys=True, default=str)
+
+
 def registration_form(settings, *, mode: str = "public", locale: str = "en",
                       include_answers: bool = True) -> type[BaseRegistrationForm]:
-    """A form class for this panel's schema. mode: "public", "phone" or "manage"."""
+    """A form class for this panel's schema. mode: "public", "phone" or "manage".
+
+    Classes are cached per schema and language (a form class holds no request data), so a
+    busy registration page does not rebuild its form on every request.
+    """
     assert mode in {"public", "phone", "manage"}
+    key = (settings.id, mode, locale, include_answers, _fingerprint(settings, locale))
+    with _CLASSES_LOCK:
+        cached = _CLASSES.get(key)
+        if cached is not None:
+            _CLASSES.move_to_end(key)
+            return cached
+    form_class = _build_registration_form(settings, mode=mode, locale=locale, include_answers=include_answers)
+    with _CLASSES_LOCK:
+        _CLASSES[key] = form_class
+        while len(_CLASSES) > _CLASSES_MAX:
+            _CLASSES.popitem(last=False)
+    return form_class
+
+
+def _build_registration_form(settings, *, mode: str, locale: str,
+                             include_answers: bool) -> type[BaseRegistrationForm]:
     words = (settings.translations or {}).get(locale, {}) if locale != "en" else {}
     attrs: dict = {"mode": mode}
 

@@ -38,3 +38,9 @@ class RunForm(FlaskForm):
     seed = StringField("Seed (optional)", validators=[Optional(), Length(max=200)],
                        description="For a public draw, enter the number drawn in public (for example the dice "
                                    "rolls). Leave empty and a random seed is generated and recorded.")
+
+
+class NumberForm(FlaskForm):
+    number = IntegerField("The number drawn in public", validators=[
+        InputRequired(message="Enter the number drawn, for example 427 from three ten-sided dice."),
+        NumberRange(min=0, max=999_999, message="Enter a whole number of 0 or more.")])

@@ -15,6 +15,7 @@ from ..db import utcnow
 from ..extensions import db
 from ..jobs import Job, job_function, reap_stale, submit
 from ..pool.models import Volunteer
+from . import ceremony as ceremony_module
 from . import inputs
 from .models import SelectionLock, SelectionRun
 from .targets import census_shares
@@ -39,7 +40,8 @@ def _release_if_dead(panel_id: int) -> None:
         db.session.commit()
 
 
-def start(actor, panel, *, kind: str = "test", algorithm: str = "leximin", seed: str | None = None) -> SelectionRun:
+def start(actor, panel, *, kind: str = "test", algorithm: str = "leximin", seed: str | None = None,
+          ceremony: bool = False) -> SelectionRun:
     """Take the panel's lock, record the run and its inputs, and queue the job."""
     require(actor, "selection.manage", panel=panel)
     if kind not in ("test", "final"):
@@ -49,9 +51,14 @@ def start(actor, panel, *, kind: str = "test", algorithm: str = "leximin", seed:
     if kind == "final" and db.session.scalar(select(SelectionRun.id).where(
             SelectionRun.panel_id == panel.id, SelectionRun.kind == "final", SelectionRun.status == "succeeded")):
         raise RunRefused("This panel has already been drawn. Use replacements for members who drop out.")
+    waiting = db.session.scalar(select(SelectionRun.id).where(
+        SelectionRun.panel_id == panel.id, SelectionRun.status == ceremony_module.AWAITING))
+    if kind == "final" and waiting:
+        raise RunRefused(f"Run #{waiting} is waiting for the number drawn in public. Enter it, or cancel that run.")
     _release_if_dead(panel.id)
     run = SelectionRun(panel_id=panel.id, kind=kind, algorithm=algorithm, seats=panel.seats,
-                       seed=seed or lottery.new_seed(), seed_source="given" if seed else "generated",
+                       seed=None if ceremony else seed or lottery.new_seed(),
+                       seed_source="ceremony" if ceremony else "given" if seed else "generated",
                        created_by_id=actor.id, snapshot={"targets": inputs.quotas_frame(inputs.targets_of(panel))
                                                          .to_dict("records"), "seats": panel.seats,
                                                          "household_rule": True})
@@ -102,11 +109,15 @@ def run_job(ctx, run_id: int) -> dict:
         instance = inputs.instance(panel, run.seats, people=people, quotas=quotas)
         portfolio = lottery.find_portfolio(instance, run.algorithm,
                                            progress=lambda f, m: ctx.progress(0.05 + 0.75 * f, m))
+        if run.seed_source == "ceremony":
+            run = db.session.get(SelectionRun, run_id)
+            result = ceremony_module.prepare(ctx, run, instance, portfolio, people)
+            db.session.execute(delete(SelectionLock).where(SelectionLock.panel_id == panel.id))
+            audit.record("selection.ceremony_prepared", run, panel=panel, list_sha256=run.snapshot["ceremony"]["hash"])
+            return result
         ctx.progress(0.82, "Comparing with the old greedy algorithm")
         legacy = _legacy_comparison(instance)
-        population = {(c, v): s for c, values in census_shares(panel).items() for v, s in values.items()}
-        total = {c: sum(v.values()) for c, v in census_shares(panel).items()}
-        population = {key: share / total[key[0]] for key, share in population.items()}
+        population = population_shares(panel)
         report = lottery.build_report(instance, portfolio, run.seed, seed_source=run.seed_source,
                                       population=population, extra={"legacy_comparison": legacy})
         ctx.progress(0.95, "Saving the result")
@@ -136,10 +147,16 @@ def run_job(ctx, run_id: int) -> dict:
         raise
 
 
+def population_shares(panel) -> dict[tuple[str, str], float]:
+    """Census shares per (category, value), normalised within each category, for the quota table."""
+    shares = census_shares(panel)
+    return {(c, v): s / sum(values.values()) for c, values in shares.items() for v, s in values.items()}
+
+
 def publish(actor, run: SelectionRun) -> None:
     require(actor, "selection.manage", panel=run.panel)
-    if run.kind != "final" or run.status != "succeeded":
-        raise RunRefused("Only a completed final run can be published.")
+    if run.kind != "final" or run.status not in ("succeeded", ceremony_module.AWAITING):
+        raise RunRefused("Only a completed final run, or a ceremony's numbered list, can be published.")
     run.published_at = utcnow()
     audit.record("selection.published", run, actor=actor, panel=run.panel, input_hash=run.input_hash)
     db.session.commit()

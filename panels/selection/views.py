@@ -13,8 +13,8 @@ import lottery
 from ..access import access, can
 from ..extensions import db
 from ..panel.models import Panel
-from . import inputs, report_view, runs, targets
-from .forms import CensusForm, RunForm, TargetEditForm, TargetImportForm
+from . import ceremony, inputs, report_view, runs, targets
+from .forms import CensusForm, NumberForm, RunForm, TargetEditForm, TargetImportForm
 from .models import SelectionRun, Target
 
 bp = Blueprint("selection", __name__)
@@ -111,11 +111,13 @@ def targets_export(panel_id: int):
 @access("selection.manage")
 def run_start(panel_id: int):
     form = RunForm()
-    kind = "final" if request.form.get("kind") == "final" else "test"
+    choice = request.form.get("kind")
+    kind = "final" if choice in ("final", "ceremony") else "test"
     if not form.validate_on_submit():
         abort(400)
     try:
-        run = runs.start(current_user, g.panel, kind=kind, algorithm=form.algorithm.data, seed=form.seed.data or None)
+        run = runs.start(current_user, g.panel, kind=kind, algorithm=form.algorithm.data,
+                         seed=form.seed.data or None, ceremony=choice == "ceremony")
     except runs.RunRefused as exc:
         flash(str(exc), "error")
         return redirect(url_for("selection.overview", panel_id=panel_id))
@@ -127,7 +129,7 @@ def run_start(panel_id: int):
 def run_detail(panel_id: int, run_id: int):
     run = _run(run_id)
     return render_template("selection/report.html", panel=g.panel, run=run, public=False,
-                           view=report_view.build(run) if run.report else None,
+                           view=report_view.build(run) if run.report else None, number_form=NumberForm(),
                            can_manage=can(current_user, "selection.manage", panel=g.panel))
 
 
@@ -146,12 +148,45 @@ def run_publish(panel_id: int, run_id: int):
     return redirect(url_for("selection.run_detail", panel_id=panel_id, run_id=run_id))
 
 
-def _published(panel_id: int) -> tuple[Panel, SelectionRun]:
+@bp.route("/panels/<int:panel_id>/selection/runs/<int:run_id>/number", methods=["POST"])
+@access("selection.manage")
+def run_number(panel_id: int, run_id: int):
+    run = _run(run_id)
+    form = NumberForm()
+    if form.validate_on_submit():
+        try:
+            ceremony.enter_number(current_user, run, form.number.data, runs.population_shares(g.panel))
+            flash(f"Number {form.number.data} entered: the panel is drawn.", "success")
+        except ValueError as exc:
+            flash(str(exc), "error")
+    else:
+        flash(" ".join(e for errs in form.errors.values() for e in errs), "error")
+    return redirect(url_for("selection.run_detail", panel_id=panel_id, run_id=run_id))
+
+
+@bp.route("/p/<int:panel_id>/ceremony")
+@access("public")
+def ceremony_public(panel_id: int):
+    panel, run = _published(panel_id, ceremony_only=True)
+    return render_template("selection/ceremony.html", panel=panel, run=run, data=run.snapshot["ceremony"])
+
+
+@bp.route("/p/<int:panel_id>/ceremony/panels.csv")
+@access("public")
+def ceremony_list(panel_id: int):
+    _panel, run = _published(panel_id, ceremony_only=True)
+    return Response(ceremony.numbered_csv(run.snapshot["ceremony"]["numbered"]), mimetype="text/csv",
+                    headers={"Content-Disposition": "attachment; filename=numbered-panels.csv"})
+
+
+def _published(panel_id: int, ceremony_only: bool = False) -> tuple[Panel, SelectionRun]:
     panel = db.session.get(Panel, panel_id) or abort(404)
     run = db.session.scalar(select(SelectionRun).where(
         SelectionRun.panel_id == panel_id, SelectionRun.published_at.is_not(None)).order_by(SelectionRun.id.desc()))
-    if run is None:
+    if run is None or (ceremony_only and "ceremony" not in (run.snapshot or {})):
         abort(404)
+    if not ceremony_only and run.report is None:
+        abort(404)  # a ceremony's list is published, but the number is not drawn yet
     return panel, run
 
 

@@ -15,6 +15,9 @@ MATRIX = {
     "selection.run_publish": MANAGERS,
     "selection.public_report": PUBLIC,
     "selection.public_file": PUBLIC,
+    "selection.run_number": MANAGERS,
+    "selection.ceremony_public": PUBLIC,
+    "selection.ceremony_list": PUBLIC,
 }
 
 

@@ -34,7 +34,9 @@ def published_run(panel_id: int) -> tuple[int, int]:
     make_pool(panel_id, n=20)
     target = Target(panel_id=panel_id, category="age", value="young", min=0, max=10)
     run = SelectionRun(panel_id=panel_id, kind="final", status="succeeded", seats=8, seed="x",
-                       snapshot={"targets": [], "people": []}, report=None)
+                       snapshot={"targets": [], "people": [], "ceremony": {
+                           "M": 2, "hash": "0" * 64, "max_change": 0.0, "numbered": [["V-0000"], ["V-0001"]]}},
+                       report=None)
     db.session.add_all([target, run])
     db.session.commit()
     from panels.db import utcnow

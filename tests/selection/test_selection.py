@@ -179,3 +179,40 @@ def test_the_published_report_verifies_with_the_published_files(app, ready, as_u
     assert lottery.verify_report(report, tmp_path / "quotas.csv", tmp_path / "people.csv") == []
     report["panel"][0] = "V-9999"
     assert lottery.verify_report(report, tmp_path / "quotas.csv", tmp_path / "people.csv") != []
+
+
+def test_a_public_ceremony_fixes_the_panel_from_the_published_list(app, ready, as_user, tmp_path):
+    import hashlib
+
+    client = as_user("organiser")
+    client.post(f"/panels/{ready.panel.id}/selection/runs", data={"kind": "ceremony", "algorithm": "leximin"})
+    with app.app_context():
+        run = db.session.query(SelectionRun).filter_by(kind="final").one()
+        assert wait(run.job_id, 120).status == "succeeded"
+        db.session.refresh(run)
+        assert run.status == "awaiting" and set(_statuses(run.panel_id).values()) == {"pool"}
+        run_id = run.id
+    public = app.test_client()
+    assert public.get(f"/p/{ready.panel.id}/ceremony").status_code == 404  # not published yet
+    client.post(f"/panels/{ready.panel.id}/selection/runs/{run_id}/publish")
+    page = public.get(f"/p/{ready.panel.id}/ceremony")
+    listing = public.get(f"/p/{ready.panel.id}/ceremony/panels.csv").data
+    assert hashlib.sha256(listing).hexdigest().encode() in page.data
+    rows = listing.decode().splitlines()
+    assert rows[0] == "number,members" and len(rows) == 1001
+    refused = client.post(f"/panels/{ready.panel.id}/selection/runs/{run_id}/number", data={"number": 1000},
+                          follow_redirects=True)
+    assert b"between 0 and 999" in refused.data
+    client.post(f"/panels/{ready.panel.id}/selection/runs/{run_id}/number", data={"number": 427})
+    with app.app_context():
+        run = db.session.get(SelectionRun, run_id)
+        assert run.status == "succeeded"
+        listed = rows[1 + 427].split(",", 1)[1].split()
+        assert sorted(run.selected) == sorted(listed)
+        assert {p for p, s in _statuses(run.panel_id).items() if s == "selected"} == set(listed)
+    for name in ("report.json", "quotas.csv", "people.csv"):
+        (tmp_path / name).write_bytes(public.get(f"/p/{ready.panel.id}/selection/{name}").data)
+    report = json.loads((tmp_path / "report.json").read_text())
+    assert report["draw"]["number"] == 427
+    assert lottery.verify_report(report, tmp_path / "quotas.csv", tmp_path / "people.csv") == []
+    assert b"427" in public.get(f"/p/{ready.panel.id}/ceremony").data

@@ -1,0 +1,143 @@
+"""How good a seating is: do tables mirror the panel, and do people meet new people?
+
+*Diversity score*: the mean, over every table and every value of every chosen category
+(values of the members present), of ``|share of the table with that value - share of
+the panel with it|``; 0 means every table is a small copy of the panel. It is reported
+with two reference points: a *bound* no seating can beat (each table rounded as closely
+as its size allows, on its own) and the *random* expectation (a uniformly random split
+into the same table sizes, from the hypergeometric law). The *normalised* score is
+``(random - score) / (random - bound)`` clipped to 0-1: 1 = as good as the bound,
+0 = no better than chance.
+
+*Meeting score*: pairs who sit together for the first time (not in the history) divided
+by the most new pairs possible: no more than the table places allow (the sum of
+``size * (size - 1) / 2``), no more than the pairs not yet met, and no more than each
+member can meet (one less than the largest table, per session).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+
+import numpy as np
+from scipy.stats import hypergeom
+
+MISSING = "(missing)"
+
+
+def encode(attributes: Sequence[dict[str, str]], categories: Sequence[str]) -> tuple[np.ndarray, list[tuple[str, str]]]:
+    """(codes, labels): ``codes[i, c]`` is a column of the one-hot value table ``labels``."""
+    labels: list[tuple[str, str]] = []
+    codes = np.zeros((len(attributes), len(categories)), dtype=np.int64)
+    for c, cat in enumerate(categories):
+        values = [str(a.get(cat, "") or MISSING) for a in attributes]
+        uniq = sorted(set(values))
+        base = len(labels)
+        labels += [(cat, v) for v in uniq]
+        pos = {v: base + k for k, v in enumerate(uniq)}
+        codes[:, c] = [pos[v] for v in values]
+    return codes, labels
+
+
+def table_counts(tab: np.ndarray, codes: np.ndarray, n_values: int, n_tables: int) -> np.ndarray:
+    """(tables x values) counts of members."""
+    counts = np.zeros((n_tables, n_values))
+    for c in range(codes.shape[1]):
+        np.add.at(counts, (tab, codes[:, c]), 1)
+    return counts
+
+
+def deviation(tab: np.ndarray, codes: np.ndarray, n_values: int, sizes: np.ndarray) -> float:
+    """The diversity score of a seating (``tab[i]`` = table of member i)."""
+    if not n_values or not len(sizes):
+        return 0.0
+    counts = table_counts(tab, codes, n_values, len(sizes))
+    panel = counts.sum(0) / len(tab)
+    return float(np.abs(counts / sizes[:, None] - panel).mean())
+
+
+def _value_counts(codes: np.ndarray, n_values: int) -> list[np.ndarray]:
+    return [np.bincount(codes[:, c], minlength=n_values)[np.unique(codes[:, c])] for c in range(codes.shape[1])]
+
+
+def deviation_bound(codes: np.ndarray, n_values: int, sizes: np.ndarray) -> float:
+    """No seating has a lower diversity score: each table rounded on its own (largest remainders)."""
+    if not n_values or not len(sizes):
+        return 0.0
+    total, n = 0.0, len(codes)
+    for counts in _value_counts(codes, n_values):
+        share = counts / n
+        for size in sizes:
+            target = size * share
+            k = np.floor(target)
+            extra = int(round(size - k.sum()))
+            k[np.argsort(-(target - k), kind="stable")[:extra]] += 1
+            total += float(np.abs(k / size - share).sum())
+    return total / (len(sizes) * n_values)
+
+
+def deviation_random(codes: np.ndarray, n_values: int, sizes: np.ndarray) -> float:
+    """Expected diversity score of a uniformly random split into tables of these sizes."""
+    if not n_values or not len(sizes):
+        return 0.0
+    total, n = 0.0, len(codes)
+    uniq, times = np.unique(np.asarray(sizes, dtype=np.int64), return_counts=True)
+    for counts in _value_counts(codes, n_values):
+        share = counts / n
+        for size, many in zip(uniq, times, strict=True):
+            k = np.arange(size + 1)[:, None]
+            pmf = hypergeom.pmf(k, n, counts[None, :], size)
+            total += many * float((pmf * np.abs(k / size - share[None, :])).sum())
+    return total / (len(sizes) * n_values)
+
+
+def normalised(score: float, bound: float, random: float) -> float:
+    """1 = as good as the bound, 0 = no better than a random split."""
+    if random - bound <= 1e-12:
+        return 1.0 if score <= bound + 1e-12 else 0.0
+    return float(min(1.0, max(0.0, (random - score) / (random - bound))))
+
+
+def pairs(tables: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
+    """Every pair sitting at the same table, as (smaller id, larger id)."""
+    out = set()
+    for table in tables:
+        ids = sorted(str(x) for x in table)
+        out.update((a, b) for k, a in enumerate(ids) for b in ids[k + 1:])
+    return out
+
+
+def meetings(sessions: Sequence[Sequence[Sequence[str]]], history: Sequence[Sequence[Sequence[str]]] = ()
+             ) -> dict[str, float]:
+    """New pairs met over ``sessions`` (each a list of tables), against the most possible.
+
+    ``repeat_pairs`` counts, session by session, pairs seated together who had met before.
+    """
+    met = pairs(t for s in history for t in s)
+    new: set[tuple[str, str]] = set()
+    repeats = places = 0
+    present: list[set[str]] = []
+    reach: dict[str, int] = {}
+    for tables in sessions:
+        here = pairs(tables)
+        repeats += len(here & (met | new))
+        new |= here - met
+        places += sum(len(t) * (len(t) - 1) // 2 for t in tables)
+        ids = {str(x) for t in tables for x in t}
+        present.append(ids)
+        largest = max((len(t) for t in tables), default=1)
+        for i in ids:
+            reach[i] = reach.get(i, 0) + largest - 1
+    eligible = set()
+    for ids in present:
+        order = sorted(ids)
+        eligible.update((a, b) for k, a in enumerate(order) for b in order[k + 1:])
+    eligible -= met
+    unmet: dict[str, int] = {}
+    for a, b in eligible:
+        unmet[a] = unmet.get(a, 0) + 1
+        unmet[b] = unmet.get(b, 0) + 1
+    per_member = sum(min(unmet[i], reach[i]) for i in unmet) // 2
+    possible = min(places, len(eligible), per_member)
+    return {"new_pairs": len(new), "repeat_pairs": repeats, "possible_new_pairs": possible,
+            "meeting_score": len(new) / possible if possible else 1.0}

@@ -1,0 +1,219 @@
+"""Local search for a good seating: every swap of two members scored at once with numpy.
+
+The objective to minimise is
+
+    diversity_weight * sum over tables t and values v of  w_v * |K[t,v] / n_t - p_v|
+  + meeting_weight   * sum over pairs at the same table of  times they met before
+
+(``K`` counts, ``n`` table sizes, ``p`` panel shares, ``w_v`` the weight of v's category).
+A greedy start seats units one by one where they add least to it; then a steepest-descent
+swap search with random kicks (iterated local search) improves it. Only members who are
+neither pinned nor in a sit-together group are swapped, and swaps that would seat an
+apart pair together are never taken, so every rule still holds. Groups of equal size may
+swap with each other. Everything random comes from the generator passed in.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from .table_rules import Rules
+
+
+class Seating:
+    """One session's seating with the arrays that make a swap's change cheap to compute."""
+
+    def __init__(self, codes: np.ndarray, n_values: int, value_weights: np.ndarray, sizes: Sequence[int],
+                 met: np.ndarray, rules: Rules, diversity_weight: float, meeting_weight: float):
+        n = len(codes)
+        self.codes = codes
+        self.X = np.zeros((n, n_values))
+        for c in range(codes.shape[1]):
+            self.X[np.arange(n), codes[:, c]] = 1.0
+        self.p = self.X.mean(0) if n else np.zeros(n_values)
+        self.w = diversity_weight * np.asarray(value_weights, dtype=float)
+        self.n = np.asarray(sizes, dtype=float)
+        self.M = meeting_weight * np.asarray(met, dtype=float)
+        self.rules = rules
+        self.AP = None
+        if rules.apart:
+            self.AP = np.zeros((n, n))
+            for a, b in rules.apart:
+                self.AP[a, b] = self.AP[b, a] = 1.0
+        singles = [u[0] for k, u in enumerate(rules.units) if len(u) == 1 and rules.pin[k] == -1]
+        self.mv = np.array(sorted(singles), dtype=np.int64)
+        self.blocks = [k for k, u in enumerate(rules.units) if len(u) > 1 and rules.pin[k] == -1]
+
+    # ------------------------------------------------------------------ state
+    def reset(self, tab: np.ndarray) -> None:
+        self.tab = np.array(tab, dtype=np.int64)
+        onehot = np.zeros((len(self.tab), len(self.n)))
+        onehot[np.arange(len(self.tab)), self.tab] = 1.0
+        self.K = onehot.T @ self.X
+        self.S = self.M @ onehot
+        self.P = None if self.AP is None else self.AP @ onehot
+
+    def objective(self) -> float:
+        div = float((self.w * np.abs(self.K / self.n[:, None] - self.p)).sum())
+        return div + 0.5 * float(self.S[np.arange(len(self.tab)), self.tab].sum())
+
+    def swap(self, i: int, j: int) -> None:
+        a, b = self.tab[i], self.tab[j]
+        dx = self.X[j] - self.X[i]
+        self.K[a] += dx
+        self.K[b] -= dx
+        dm = self.M[:, j] - self.M[:, i]
+        self.S[:, a] += dm
+        self.S[:, b] -= dm
+        if self.P is not None:
+            dp = self.AP[:, j] - self.AP[:, i]
+            self.P[:, a] += dp
+            self.P[:, b] -= dp
+        self.tab[i], self.tab[j] = b, a
+
+    # ------------------------------------------------------------------ moves
+    def deltas(self) -> np.ndarray:
+        """Change of the objective for swapping movable members mv[x] and mv[y] (inf if not allowed)."""
+        mv, tab = self.mv, self.tab
+        t = tab[mv]
+        inv = (1.0 / self.n)[:, None]
+        dev = self.K * inv - self.p
+        up = self.w * (np.abs(dev + inv) - np.abs(dev))  # one more member with value v at table t
+        down = self.w * (np.abs(dev - inv) - np.abs(dev))  # one fewer
+        X = self.X[mv]
+        Q = (X @ up.T)[:, t]  # Q[x, y]: adding mv[x] to mv[y]'s table
+        own = (X @ down.T)[np.arange(len(mv)), t]
+        d = Q + Q.T + own[:, None] + own[None, :]
+        both = up + down
+        for c in range(self.codes.shape[1]):
+            code = self.codes[mv, c]
+            e = both[t, code]
+            d -= (code[:, None] == code[None, :]) * (e[:, None] + e[None, :])  # same value: no change there
+        Sm = self.S[mv]
+        Sq = Sm[:, t]
+        s_own = Sm[np.arange(len(mv)), t]
+        d += Sq + Sq.T - s_own[:, None] - s_own[None, :] - 2.0 * self.M[np.ix_(mv, mv)]
+        bad = t[:, None] == t[None, :]
+        if self.P is not None:
+            Pq = self.P[mv][:, t]
+            ap = self.AP[np.ix_(mv, mv)]
+            bad |= (Pq - ap > 0) | (Pq.T - ap > 0)
+        d[bad] = np.inf
+        return d
+
+    def descend(self, max_steps: int = 100_000) -> int:
+        """Take the best improving swap until none is left; returns the number of swaps."""
+        steps = 0
+        while steps < max_steps:
+            x = y = 0
+            if len(self.mv) > 1:
+                d = self.deltas()
+                x, y = divmod(int(np.argmin(d)), len(self.mv))
+            if len(self.mv) > 1 and d[x, y] < -1e-9:
+                self.swap(int(self.mv[x]), int(self.mv[y]))
+            elif not self._block_swap():
+                break
+            steps += 1
+        return steps
+
+    def _block_swap(self) -> bool:
+        """Take the first improving swap of two equal-size groups at different tables."""
+        units = self.rules.units
+        for k, u in enumerate(self.blocks):
+            for v in self.blocks[k + 1:]:
+                a, b = self.tab[units[u][0]], self.tab[units[v][0]]
+                if a == b or len(units[u]) != len(units[v]) or not self._groups_may_swap(u, v):
+                    continue
+                before = self.objective()
+                for i, j in zip(units[u], units[v], strict=True):
+                    self.swap(i, j)
+                if self.objective() < before - 1e-9:
+                    return True
+                for i, j in zip(units[u], units[v], strict=True):
+                    self.swap(i, j)
+        return False
+
+    def _groups_may_swap(self, u: int, v: int) -> bool:
+        rules = self.rules
+        a, b = self.tab[rules.units[u][0]], self.tab[rules.units[v][0]]
+        at_a = {rules.unit_of[i] for i in np.flatnonzero(self.tab == a)}
+        at_b = {rules.unit_of[i] for i in np.flatnonzero(self.tab == b)}
+        return not (rules.conflicts[u] & (at_b - {v}) or rules.conflicts[v] & (at_a - {u}))
+
+    def kick(self, rng: np.random.Generator, moves: int) -> None:
+        """A few random allowed swaps, to leave a local optimum."""
+        mv = self.mv
+        for _ in range(moves * 4):
+            if moves <= 0 or len(mv) < 2:
+                return
+            x, y = rng.integers(len(mv), size=2)
+            i, j = int(mv[x]), int(mv[y])
+            a, b = self.tab[i], self.tab[j]
+            if a == b:
+                continue
+            if self.P is not None and (self.P[i, b] - self.AP[i, j] > 0 or self.P[j, a] - self.AP[i, j] > 0):
+                continue
+            self.swap(i, j)
+            moves -= 1
+
+
+def improve(seating: Seating, tab: np.ndarray, rng: np.random.Generator, rounds: int) -> np.ndarray:
+    """Iterated local search from ``tab``: descend, then ``rounds`` times kick and descend again."""
+    seating.reset(tab)
+    seating.descend()
+    best, best_tab = seating.objective(), seating.tab.copy()
+    kick = max(2, len(seating.mv) // 25)
+    for _ in range(rounds):
+        seating.kick(rng, kick)
+        seating.descend()
+        value = seating.objective()
+        if value < best - 1e-9:
+            best, best_tab = value, seating.tab.copy()
+        else:
+            seating.reset(best_tab)
+    return best_tab
+
+
+class GreedyChooser:
+    """Seats each unit where it adds least to the objective, given who is already seated."""
+
+    def __init__(self, seating: Seating, rng: np.random.Generator):
+        self.s = seating
+        self.rng = rng
+        self.K = np.zeros((len(seating.n), seating.X.shape[1]))
+        self.S = np.zeros((len(seating.codes), len(seating.n)))
+
+    def choose(self, unit: int, options: list[int]) -> int:
+        s, members, opts = self.s, self.s.rules.units[unit], np.array(options)
+        target = s.n[opts, None] * s.p  # members with each value a full table would have
+        cost = np.zeros(len(opts))
+        for i in members:
+            v = s.X[i] > 0
+            k = self.K[np.ix_(opts, np.flatnonzero(v))]
+            gain = np.abs(k + 1 - target[:, v]) - np.abs(k - target[:, v])
+            cost += (s.w[v] * gain / s.n[opts, None]).sum(1) + self.S[i, opts]
+        cost += 1e-9 * self.rng.random(len(opts))
+        return int(opts[int(np.argmin(cost))])
+
+    def placed(self, unit: int, table: int) -> None:
+        for i in self.s.rules.units[unit]:
+            self.K[table] += self.s.X[i]
+            self.S[:, table] += self.s.M[:, i]
+
+
+class RandomChooser:
+    """Seats each unit at a random allowed table, more likely where more seats are free."""
+
+    def __init__(self, sizes: Sequence[int], rules: Rules, rng: np.random.Generator):
+        self.free = np.array(sizes, dtype=float)
+        self.rules = rules
+        self.rng = rng
+
+    def choose(self, unit: int, options: list[int]) -> int:
+        weights = self.free[options]
+        return int(options[int(self.rng.choice(len(options), p=weights / weights.sum()))])
+
+    def placed(self, unit: int, table: int) -> None:
+        self.free[table] -= len(self.rules.units[unit])
