@@ -110,10 +110,11 @@ class Plan:
 def _members(members: Iterable[Member | Mapping[str, Any]]) -> list[Member]:
     out = [m if isinstance(m, Member) else Member.from_dict(m) for m in members]
     out = [Member(str(m.id), m.attributes) for m in out]
-    seen: set[str] = set()
-    dup = sorted({m.id for m in out if m.id in seen or seen.add(m.id)})
-    if dup:
-        raise AllocationError([f"member {m} is listed twice" for m in dup])
+    counts: dict[str, int] = {}
+    for m in out:
+        counts[m.id] = counts.get(m.id, 0) + 1
+    if any(c > 1 for c in counts.values()):
+        raise AllocationError([f"member {m} is listed {c} times" for m, c in counts.items() if c > 1])
     return out
 
 
@@ -268,28 +269,33 @@ def reallocate(plan: Plan | Sequence[Any], members: Iterable[Member | Mapping[st
     """
     entries = plan.allocations if isinstance(plan, Plan) else list(plan)
     people = _members(members)
+    known = {m.id: m for m in people}
     base = _history(history)
-    start = len(base)
-    old: list[tuple[int, Any]] = []
-    for k, entry in enumerate(entries):
-        number = entry.session if isinstance(entry, Allocation) else start + k
-        old.append((number, entry))
     kept: list[Allocation] = []
-    for number, entry in old:
-        if number < from_session:
-            kept.append(entry if isinstance(entry, Allocation) else score_allocation(
-                _history([entry])[0], [m for m in people if m.id in {x for t in _history([entry])[0] for x in t}],
-                categories, base + [a.tables for a in kept], number))
-    later = {number: _history([entry])[0] for number, entry in old if number >= from_session}
-    count = sessions if sessions is not None else max(1, len(later))
+    later: dict[int, Tables] = {}
+    for k, entry in enumerate(entries):
+        number = entry.session if isinstance(entry, Allocation) else len(base) + k
+        tables = _history([entry])[0]
+        if number >= from_session:
+            later[number] = tables
+        elif isinstance(entry, Allocation):
+            kept.append(entry)
+        else:  # score it; members who have left since keep their seat, without attributes
+            seated = [known.get(m, Member(m)) for t in tables for m in t]
+            kept.append(score_allocation(tables, seated, categories, base + [a.tables for a in kept], number))
     away = {str(m) for m in dropped}
     here = [m for m in people if m.id not in away]
+    count = sessions if sessions is not None else max(1, len(later))
+    shape = kept[-1].tables if kept else None
     done: list[Allocation] = []
-    last_sizes = next(iter(later.values()), None) if later else (kept[-1].tables if kept else None)
     for s in range(from_session, from_session + count):
-        if s in later:
-            last_sizes = later[s]
-        sizes = table_sizes if table_sizes is not None else [len(t) for t in last_sizes or [[m.id for m in here]]]
+        shape = later.get(s, shape)
+        if table_sizes is not None:
+            sizes: Sequence[int] | int = table_sizes
+        elif shape is not None:
+            sizes = [len(t) for t in shape]
+        else:
+            raise AllocationError(["give table_sizes: there is no earlier seating to copy them from"])
         done.append(allocate(here, sizes, s, base + [a.tables for a in kept + done], categories, pinned, together,
                              apart, seed, **options))
     return _plan(kept + done, base)

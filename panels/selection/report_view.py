@@ -15,11 +15,11 @@ def _histogram(probabilities: list[float], k_over_n: float) -> tuple[list[str], 
     return labels, [int(c) for c in counts]
 
 
-def build(run) -> dict:
+def drawings(run) -> dict:
+    """The report's charts as reportlab Drawings (for the PDF) with their tables' data."""
     report = run.report
     summary = report["summary"]
-    probabilities = list(report["probabilities"].values())
-    labels, counts = _histogram(probabilities, summary["k_over_n"])
+    labels, counts = _histogram(list(report["probabilities"].values()), summary["k_over_n"])
     by_category: dict[str, list[dict]] = {}
     for row in report["quota_table"]:
         by_category.setdefault(row["category"], []).append(row)
@@ -29,14 +29,20 @@ def build(run) -> dict:
         series = {"Panel": [r["selected"] / k for r in rows], "Pool": [r["pool"] / n for r in rows]}
         if all(r.get("population_share") is not None for r in rows):
             series["Census"] = [r["population_share"] for r in rows]
-        charts[category] = to_svg(bar_chart([r["value"] for r in rows], series, title=category, percent=True),
-                                  description=f"Shares of the panel, the pool and the population for {category}.")
-    hist = to_svg(bar_chart(labels, {"Volunteers": counts}, title="Selection probabilities"),
-                  description="How many volunteers had each range of selection probability.")
-    legacy = report.get("legacy_comparison")
-    return {"summary": summary, "by_category": by_category, "charts": charts, "histogram": hist,
-            "histogram_rows": list(zip(labels, counts, strict=True)), "legacy": legacy,
-            "lowest": sorted(report["probabilities"].items(), key=lambda kv: kv[1])[:5]}
+        charts[category] = bar_chart([r["value"] for r in rows], series, title=category, percent=True)
+    return {"summary": summary, "by_category": by_category, "charts": charts,
+            "histogram": bar_chart(labels, {"Volunteers": counts}, title="Selection probabilities"),
+            "histogram_rows": list(zip(labels, counts, strict=True)), "legacy": report.get("legacy_comparison")}
+
+
+def build(run) -> dict:
+    """The same, with the charts as inline SVG for the page."""
+    view = drawings(run)
+    view["charts"] = {c: to_svg(d, description=f"Shares of the panel, the pool and the population for {c}.")
+                      for c, d in view["charts"].items()}
+    view["histogram"] = to_svg(view["histogram"],
+                               description="How many volunteers had each range of selection probability.")
+    return view
 
 
 def quotas_csv(run) -> str:

@@ -164,6 +164,20 @@ def run_number(panel_id: int, run_id: int):
     return redirect(url_for("selection.run_detail", panel_id=panel_id, run_id=run_id))
 
 
+@bp.route("/p/<int:panel_id>/selection/report.pdf")
+@access("public")
+def public_pdf(panel_id: int):
+    from sqlalchemy import func
+
+    from ..invitations.models import Letter
+    from .report_pdf import selection_pdf
+
+    panel, run = _published(panel_id)
+    letters = db.session.scalar(select(func.count()).select_from(Letter).where(Letter.panel_id == panel_id))
+    return Response(selection_pdf(panel, run, letters), mimetype="application/pdf",
+                    headers={"Content-Disposition": f"inline; filename=selection-report-{panel_id}.pdf"})
+
+
 @bp.route("/p/<int:panel_id>/ceremony")
 @access("public")
 def ceremony_public(panel_id: int):

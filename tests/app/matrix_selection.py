@@ -16,6 +16,7 @@ MATRIX = {
     "selection.public_report": PUBLIC,
     "selection.public_file": PUBLIC,
     "selection.run_number": MANAGERS,
+    "selection.public_pdf": PUBLIC,
     "selection.ceremony_public": PUBLIC,
     "selection.ceremony_list": PUBLIC,
 }

@@ -41,7 +41,8 @@ def published_run(panel_id: int) -> tuple[int, int]:
     db.session.commit()
     from panels.db import utcnow
 
-    run.published_at = utcnow()
+    run.published_at = run.finished_at = utcnow()
+    run.selected, run.input_hash, run.lottery_version = ["V-0000"], "0" * 64, "test"
     run.report = {"summary": {"n": 20, "k": 8, "k_over_n": 0.4, "min_probability": 0.3, "max_probability": 0.5,
                               "lp_bound_min_probability": 0.3}, "quota_table": [], "probabilities": {"V-0000": 0.4},
                   "algorithm": "leximin"}

@@ -7,6 +7,7 @@ import json
 import threading
 
 import pytest
+from pypdf import PdfReader
 
 import lottery
 from panels.accounts.models import User
@@ -177,6 +178,10 @@ def test_the_published_report_verifies_with_the_published_files(app, ready, as_u
         (tmp_path / name).write_bytes(data)
     report = json.loads((tmp_path / "report.json").read_text())
     assert lottery.verify_report(report, tmp_path / "quotas.csv", tmp_path / "people.csv") == []
+    pdf = public.get(f"/p/{ready.panel.id}/selection/report.pdf")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    text = "".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert "dice 4 2 6" in text and report["inputs"]["sha256"] in text and "Selection probabilities" in text
     report["panel"][0] = "V-9999"
     assert lottery.verify_report(report, tmp_path / "quotas.csv", tmp_path / "people.csv") != []
 
