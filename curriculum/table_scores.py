@@ -113,31 +113,38 @@ def meetings(sessions: Sequence[Sequence[Sequence[str]]], history: Sequence[Sequ
 
     ``repeat_pairs`` counts, session by session, pairs seated together who had met before.
     """
-    met = pairs(t for s in history for t in s)
-    new: set[tuple[str, str]] = set()
+    ids = sorted({str(m) for s in (*history, *sessions) for t in s for m in t})
+    index = {m: i for i, m in enumerate(ids)}
+    n = len(ids)
+
+    def together(tables: Sequence[Sequence[str]]) -> np.ndarray:
+        mat = np.zeros((n, n), dtype=bool)
+        for t in tables:
+            ix = [index[str(m)] for m in t]
+            mat[np.ix_(ix, ix)] = True
+        np.fill_diagonal(mat, False)
+        return mat
+
+    met = np.zeros((n, n), dtype=bool)
+    for tables in history:
+        met |= together(tables)
+    seen, new, eligible = met.copy(), np.zeros((n, n), dtype=bool), np.zeros((n, n), dtype=bool)
+    reach = np.zeros(n, dtype=np.int64)
     repeats = places = 0
-    present: list[set[str]] = []
-    reach: dict[str, int] = {}
     for tables in sessions:
-        here = pairs(tables)
-        repeats += len(here & (met | new))
-        new |= here - met
+        here = together(tables)
+        repeats += int((here & seen).sum()) // 2
+        new |= here & ~met
+        seen |= here
         places += sum(len(t) * (len(t) - 1) // 2 for t in tables)
-        ids = {str(x) for t in tables for x in t}
-        present.append(ids)
-        largest = max((len(t) for t in tables), default=1)
-        for i in ids:
-            reach[i] = reach.get(i, 0) + largest - 1
-    eligible = set()
-    for ids in present:
-        order = sorted(ids)
-        eligible.update((a, b) for k, a in enumerate(order) for b in order[k + 1:])
-    eligible -= met
-    unmet: dict[str, int] = {}
-    for a, b in eligible:
-        unmet[a] = unmet.get(a, 0) + 1
-        unmet[b] = unmet.get(b, 0) + 1
-    per_member = sum(min(unmet[i], reach[i]) for i in unmet) // 2
-    possible = min(places, len(eligible), per_member)
-    return {"new_pairs": len(new), "repeat_pairs": repeats, "possible_new_pairs": possible,
-            "meeting_score": len(new) / possible if possible else 1.0}
+        present = np.zeros(n, dtype=bool)
+        present[[index[str(m)] for t in tables for m in t]] = True
+        eligible |= present[:, None] & present[None, :]
+        reach[present] += max((len(t) for t in tables), default=1) - 1
+    np.fill_diagonal(eligible, False)
+    eligible &= ~met
+    per_member = int(np.minimum(eligible.sum(1), reach).sum()) // 2
+    possible = min(places, int(eligible.sum()) // 2, per_member)
+    found = int(new.sum()) // 2
+    return {"new_pairs": found, "repeat_pairs": repeats, "possible_new_pairs": possible,
+            "meeting_score": found / possible if possible else 1.0}

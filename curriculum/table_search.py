@@ -23,7 +23,11 @@ from .table_rules import Rules
 
 
 class Seating:
-    """One session's seating with the arrays that make a swap's change cheap to compute."""
+    """One session's seating with the arrays that make a swap's change cheap to compute.
+
+    Products of an N x N matrix are written as sums over tables, not BLAS calls: for
+    these sizes a multi-threaded BLAS on a busy machine is slower than the work itself.
+    """
 
     def __init__(self, codes: np.ndarray, n_values: int, value_weights: np.ndarray, sizes: Sequence[int],
                  met: np.ndarray, rules: Rules, diversity_weight: float, meeting_weight: float):
@@ -43,17 +47,27 @@ class Seating:
             for a, b in rules.apart:
                 self.AP[a, b] = self.AP[b, a] = 1.0
         singles = [u[0] for k, u in enumerate(rules.units) if len(u) == 1 and rules.pin[k] == -1]
-        self.mv = np.array(sorted(singles), dtype=np.int64)
+        self.mv = mv = np.array(sorted(singles), dtype=np.int64)
         self.blocks = [k for k, u in enumerate(rules.units) if len(u) > 1 and rules.pin[k] == -1]
+        # constant over the search: movable members' values, meetings, same-value masks
+        self.Xm = self.X[mv]
+        self.Mm = self.M[np.ix_(mv, mv)]
+        self.APm = None if self.AP is None else self.AP[np.ix_(mv, mv)]
+        self.same = [(codes[mv, c][:, None] == codes[mv, c][None, :]).astype(float) for c in range(codes.shape[1])]
 
     # ------------------------------------------------------------------ state
+    def _by_table(self, A: np.ndarray) -> np.ndarray:
+        """(N x T) sums of A's columns over each table's members."""
+        out = np.zeros((A.shape[0], len(self.n)))
+        for t in range(len(self.n)):
+            out[:, t] = A[:, self.tab == t].sum(1)
+        return out
+
     def reset(self, tab: np.ndarray) -> None:
         self.tab = np.array(tab, dtype=np.int64)
-        onehot = np.zeros((len(self.tab), len(self.n)))
-        onehot[np.arange(len(self.tab)), self.tab] = 1.0
-        self.K = onehot.T @ self.X
-        self.S = self.M @ onehot
-        self.P = None if self.AP is None else self.AP @ onehot
+        self.K = np.stack([self.X[self.tab == t].sum(0) for t in range(len(self.n))])
+        self.S = self._by_table(self.M)
+        self.P = None if self.AP is None else self._by_table(self.AP)
 
     def objective(self) -> float:
         div = float((self.w * np.abs(self.K / self.n[:, None] - self.p)).sum())
@@ -75,31 +89,30 @@ class Seating:
 
     # ------------------------------------------------------------------ moves
     def deltas(self) -> np.ndarray:
-        """Change of the objective for swapping movable members mv[x] and mv[y] (inf if not allowed)."""
-        mv, tab = self.mv, self.tab
-        t = tab[mv]
+        """Change of the objective for swapping movable members mv[x] and mv[y] (inf if not allowed).
+
+        Swapping i (table a) and j (table b) changes the objective by R[i, j] + R[j, i], with
+        R[i, j] = (i joins b) + (i leaves a) - (i and j share a value: no change there)
+        - (i already met j, who leaves b).
+        """
+        mv, t = self.mv, self.tab[self.mv]
+        rows = np.arange(len(mv))
         inv = (1.0 / self.n)[:, None]
         dev = self.K * inv - self.p
         up = self.w * (np.abs(dev + inv) - np.abs(dev))  # one more member with value v at table t
         down = self.w * (np.abs(dev - inv) - np.abs(dev))  # one fewer
-        X = self.X[mv]
-        Q = (X @ up.T)[:, t]  # Q[x, y]: adding mv[x] to mv[y]'s table
-        own = (X @ down.T)[np.arange(len(mv)), t]
-        d = Q + Q.T + own[:, None] + own[None, :]
+        join = self.Xm @ up.T + self.S[mv]  # (x, table): mv[x] sits down there
+        leave = (self.Xm @ down.T)[rows, t] - self.S[mv, self.tab[mv]]
+        R = join[:, t]
+        R += (leave[:, None] - self.Mm)
         both = up + down
-        for c in range(self.codes.shape[1]):
-            code = self.codes[mv, c]
-            e = both[t, code]
-            d -= (code[:, None] == code[None, :]) * (e[:, None] + e[None, :])  # same value: no change there
-        Sm = self.S[mv]
-        Sq = Sm[:, t]
-        s_own = Sm[np.arange(len(mv)), t]
-        d += Sq + Sq.T - s_own[:, None] - s_own[None, :] - 2.0 * self.M[np.ix_(mv, mv)]
+        for c, same in enumerate(self.same):
+            R -= same * both[t, self.codes[mv, c]][:, None]
+        d = R + R.T
         bad = t[:, None] == t[None, :]
         if self.P is not None:
             Pq = self.P[mv][:, t]
-            ap = self.AP[np.ix_(mv, mv)]
-            bad |= (Pq - ap > 0) | (Pq.T - ap > 0)
+            bad |= (Pq - self.APm > 0) | (Pq.T - self.APm > 0)
         d[bad] = np.inf
         return d
 

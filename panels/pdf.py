@@ -37,7 +37,15 @@ def table(header: Sequence[str], rows: Sequence[Sequence], widths: Sequence[floa
     return t
 
 
+FRAME_WIDTH = A4[0] - 36 * mm
+
+
 def chart(drawing: Drawing, caption: str) -> KeepTogether:
+    """A chart shrunk to the text width if needed, with its caption."""
+    factor = min(1.0, FRAME_WIDTH / drawing.width)
+    if factor < 1.0:
+        drawing.scale(factor, factor)
+        drawing.width, drawing.height = drawing.width * factor, drawing.height * factor
     return KeepTogether([drawing, para(caption, SMALL), Spacer(1, 4 * mm)])
 
 

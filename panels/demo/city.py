@@ -108,13 +108,14 @@ def build() -> list[str]:
         _get_or_create(Topic, {"panel_id": standing.id, "title": title}, question=question,
                        position=position)
     db.session.commit()
-    from . import recruiting
+    from . import recruiting, selection
 
     recruitment = recruiting.build(org, climate)
+    drawn = selection.build(org)
 
     lines = [f"Demo city: {org.name}", "", "Logins (password for all: " + PASSWORD + "):"]
     lines += [f"  {role:<12} {email}" for email, _name, role, _ in STAFF]
     lines += [f"  {'member':<12} {MEMBERS[0][0]}  (and {len(MEMBERS) - 1} more members)"]
-    lines += ["", "Panels:", f"  {climate.title} ({climate.status})", *recruitment,
+    lines += ["", "Panels:", f"  {climate.title} ({climate.status})", *recruitment, *drawn,
               f"  {standing.title} ({standing.status})"]
     return lines

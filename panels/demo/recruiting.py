@@ -47,11 +47,11 @@ LAST_NAMES = ["Ahmed", "Brown", "Chen", "Davies", "Evans", "Fischer", "Garcia", 
               "Kowalski", "Lewis", "Murphy", "Nowak", "Okafor", "Patel", "Roberts", "Singh", "Taylor", "Walsh"]
 
 
-def _settings(panel: Panel) -> RegistrationSettings:
+def settings_for(panel: Panel, short_code: str, is_open: bool = True) -> RegistrationSettings:
     settings = db.session.scalar(select(RegistrationSettings).filter_by(panel_id=panel.id))
     if settings is None:
         settings = RegistrationSettings(
-            panel_id=panel.id, short_code="climate", is_open=True, categories=CATEGORIES,
+            panel_id=panel.id, short_code=short_code, is_open=is_open, categories=CATEGORIES,
             session_dates=["2027-03-06", "2027-03-20", "2027-04-03", "2027-04-17", "2027-05-01",
                            "2027-05-15", "2027-06-05", "2027-06-19"],
             min_age=16, residence_rule="I live in Riverton",
@@ -66,7 +66,7 @@ def _settings(panel: Panel) -> RegistrationSettings:
     return settings
 
 
-def _register(org) -> AddressRegister:
+def register_for(org) -> AddressRegister:
     register = db.session.scalar(select(AddressRegister).filter_by(organisation_id=org.id, name="Riverton addresses 2027"))
     if register is not None:
         return register
@@ -95,17 +95,18 @@ def _register(org) -> AddressRegister:
     return register
 
 
-def _mailing(panel: Panel, register: AddressRegister) -> Mailing:
+def mailing_for(panel: Panel, register: AddressRegister, *, name: str, letters: int, seed: str,
+                days_ago: int) -> Mailing:
     from .. import jobs
     from ..invitations.mailings import default_text
 
     mailing = db.session.scalar(select(Mailing).filter_by(panel_id=panel.id, kind="first"))
     if mailing is None:
-        mailing = Mailing(panel_id=panel.id, register_id=register.id, name="First mailing, February 2027",
-                          requested=9600, strata=["area", "deprivation_decile"],
+        mailing = Mailing(panel_id=panel.id, register_id=register.id, name=name,
+                          requested=letters, strata=["area", "deprivation_decile"],
                           weights={"deprivation_decile": {"1": 1.5, "2": 1.5, "3": 1.5}},
-                          letter_text=default_text(panel), seed="riverton-climate-2027", status="generating",
-                          posted_on=utcnow() - timedelta(days=24))
+                          letter_text=default_text(panel), seed=seed, status="generating",
+                          posted_on=utcnow() - timedelta(days=days_ago))
         db.session.add(mailing)
         db.session.commit()
     if mailing.status != "ready":
@@ -129,13 +130,13 @@ def _pick(rng: random.Random, category: dict, bias: dict) -> str:
     return rng.choices([o["value"] for o in options], weights=weights)[0]
 
 
-def _registrations(panel: Panel, settings: RegistrationSettings, mailing: Mailing) -> int:
+def registrations_for(panel: Panel, settings: RegistrationSettings, mailing: Mailing, seed: int = 36) -> int:
     import hashlib
 
     existing = db.session.scalar(select(func.count()).select_from(Volunteer).where(Volunteer.panel_id == panel.id))
     if existing:
         return existing
-    rng = random.Random(36)
+    rng = random.Random(seed)
     letters = db.session.execute(select(Letter.id, Letter.area, Address.attributes).join(Address)
                                  .where(Letter.mailing_id == mailing.id).order_by(Letter.id)).all()
     posted = mailing.posted_on or utcnow()
@@ -170,13 +171,14 @@ def _registrations(panel: Panel, settings: RegistrationSettings, mailing: Mailin
 
 
 def build(org, panel: Panel) -> list[str]:
-    settings = _settings(panel)
-    register = _register(org)
+    settings = settings_for(panel, "climate")
+    register = register_for(org)
     db.session.commit()
     if panel.status == "draft":
         panel.status = "recruiting"
-    mailing = _mailing(panel, register)
-    volunteers = _registrations(panel, settings, mailing)
+    mailing = mailing_for(panel, register, name="First mailing, February 2027", letters=9600,
+                          seed="riverton-climate-2027", days_ago=24)
+    volunteers = registrations_for(panel, settings, mailing)
     db.session.commit()
     return [f"  {register.households:,} addresses in {len(DISTRICTS)} districts; {mailing.letters_count:,} letters "
             f"mailed; {volunteers} volunteers registered (register at /r/{settings.short_code})"]

@@ -71,8 +71,13 @@ def code_messages(phone: str | None) -> dict[str, str]:
 
 
 def settings_by_short_code(short_code: str) -> RegistrationSettings | None:
-    return db.session.scalar(select(RegistrationSettings).where(
-        RegistrationSettings.short_code == short_code.strip().lower()))
+    """The settings with their panel and its organisation (one query: every public page needs them)."""
+    from ..panel.models import Panel
+
+    return db.session.scalar(
+        select(RegistrationSettings)
+        .options(joinedload(RegistrationSettings.panel).joinedload(Panel.organisation))
+        .where(RegistrationSettings.short_code == short_code.strip().lower()))
 
 
 def settings_for(panel) -> RegistrationSettings | None:
