@@ -24,7 +24,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from .plans import PHASE_LABELS, PHASES, ITEM_TYPES, AgendaItem, ItemType, Phase, Programme, validate_programme
+from .plans import ITEM_TYPES, PHASE_LABELS, PHASES, AgendaItem, ItemType, Phase, Programme, validate_programme
 from .problems import Problem
 
 LEARNING_TYPES = (ItemType.PRESENTATION.value, ItemType.QUESTIONS.value, ItemType.SITE_VISIT.value)

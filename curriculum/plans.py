@@ -286,10 +286,11 @@ _DAYS: dict[str, list[tuple[str, str, int, str | None]]] = {
         (G, "Tables: what did we learn, what is missing?", 40, None),
         (PL, "Requests for witnesses; close", 30, None)],
     "site_visit": [
-        (PL, "Welcome back and briefing", 15, None), (SV, "Site visit", 130, None), (B, "Lunch", 45, None),
-        (P, "Speaker: what we saw, in context", 40, None), (Q, "Questions to the speaker and hosts", 45, None),
+        (PL, "Welcome back and briefing", 15, None), (SV, "Site visit", 105, None), (B, "Break", 15, None),
+        (Q, "Questions to the hosts", 30, None), (B, "Lunch", 45, None),
+        (P, "Speaker: what we saw, in context", 40, None), (Q, "Questions to the speaker", 40, None),
         (B, "Break", 15, None), (G, "Tables: what did we learn, what is missing?", 40, None),
-        (P, "Speaker: the evidence elsewhere", 45, None), (PL, "Requests for witnesses; close", 45, None)],
+        (P, "Speaker: the evidence elsewhere", 40, None), (PL, "Requests for witnesses; close", 35, None)],
     "issues": [
         (PL, "Recap: from learning to issues", 15, None), (P, "Witnesses requested by members", 40, None),
         (Q, "Questions to the witnesses", 40, None), (B, "Break", 15, None),

@@ -22,9 +22,9 @@ from .table_rules import AllocationError, build_rules, construct, resolve_sizes,
 from .table_scores import deviation, deviation_bound, deviation_random, encode, meetings, normalised
 from .table_search import GreedyChooser, RandomChooser, Seating, improve
 
-DIVERSITY_WEIGHT = 4.0
+DIVERSITY_WEIGHT = 8.0
 MEETING_WEIGHT = 1.0
-ROUNDS = 40
+ROUNDS = 20
 
 Tables = list[list[str]]
 

@@ -148,8 +148,8 @@ def check(instance: Instance, explain: bool = True) -> Feasibility:
     solver = PanelSolver(ts, time_limit=120)
     x = solver.any_panel()
     if x is not None:
-        from .portfolio import expand
         from .leximin import TypePortfolio
+        from .portfolio import expand
         panels, _ = expand(ts, TypePortfolio(x[None, :], np.array([1.0])))
         return Feasibility(True, example_panel=sorted(panels[0]))
     result = Feasibility(False)

@@ -31,7 +31,7 @@ class _MinMaxMaster:
         h.addRow(1.0, 1.0, 0, np.array([], dtype=np.int32), np.array([]))
         for _ in range(T):
             h.addRow(0.0, INF, 0, np.array([], dtype=np.int32), np.array([]))
-        for t in range(T):
+        for _ in range(T):
             h.addRow(-INF, 0.0, 1, np.array([0], dtype=np.int32), np.array([-1.0]))
         self.active = active
         self.columns: list[np.ndarray] = []

@@ -14,13 +14,11 @@ maximise ``z`` s.t. ``sum_P q_P = 1``, ``sum_P q_P x_t(P)/s_t >= z`` for unfixed
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-import time
-
 import highspy
-
 import numpy as np
 
 from .compress import TypeSpace
@@ -61,7 +59,7 @@ class Master:
         h.addVar(0.0, 1.0)
         h.changeColCost(0, -1.0)
         h.addRow(1.0, 1.0, 0, np.array([], dtype=np.int32), np.array([]))
-        for t in range(T):
+        for _ in range(T):
             h.addRow(0.0, INF, 1, np.array([0], dtype=np.int32), np.array([-1.0]))
         self.columns: list[np.ndarray] = []
         self.keys: set[bytes] = set()

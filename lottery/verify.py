@@ -74,11 +74,10 @@ def verify_report(report: dict, quotas: str | Path | pd.DataFrame | Quotas,
         chosen, _ = draw_index(weights, seed) if weights else (-1, 0)
     if chosen != draw.get("panel_index"):
         diffs.append(f"the seed draws panel {chosen}, the report says {draw.get('panel_index')}")
-    if 0 <= chosen < len(portfolio):
-        if sorted(portfolio[chosen]["members"]) != sorted(report.get("panel", [])):
-            diffs.append("the recorded panel is not the drawn portfolio panel: "
-                         f"drawn {sorted(portfolio[chosen]['members'])}, "
-                         f"recorded {sorted(report.get('panel', []))}")
+    drawn = sorted(portfolio[chosen]["members"]) if 0 <= chosen < len(portfolio) else None
+    if drawn is not None and drawn != sorted(report.get("panel", [])):
+        diffs.append("the recorded panel is not the drawn portfolio panel: "
+                     f"drawn {drawn}, recorded {sorted(report.get('panel', []))}")
     if rerun and not diffs:
         from .select import find_portfolio
         pf = find_portfolio(instance, report.get("algorithm", "leximin"),

@@ -77,8 +77,8 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .invitations.views import bp as invitations_bp
     from .panel.views import bp as panel_bp
-    from .selection.views import bp as selection_bp
     from .pool.views import bp as pool_bp
+    from .selection.views import bp as selection_bp
 
     for bp in (home.bp, accounts_bp, panel_bp, admin.bp, job_views.bp, invitations_bp, selection_bp, pool_bp):
         app.register_blueprint(bp)

@@ -1,4 +1,5 @@
-"""Commands: `python -m panels demo --serve`, `python -m panels jobs reap`, plus Flask's own (db upgrade...)."""
+"""Commands: `python -m panels demo --serve`, `python -m panels jobs reap`, `python -m panels retention`,
+`python -m panels reminders`, plus Flask's own (db upgrade...)."""
 
 from __future__ import annotations
 
@@ -45,3 +46,8 @@ def reap_command() -> None:
 def register(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(jobs_group)
+    from .selection.confirmation import reminders_command
+    from .selection.retention import retention_command
+
+    app.cli.add_command(retention_command)
+    app.cli.add_command(reminders_command)

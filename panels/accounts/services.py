@@ -149,6 +149,38 @@ def invite(actor: User, email: str, role: str, *, organisation: Organisation, pa
     return invitation
 
 
+def invite_member(email: str, panel, *, language: str = "en") -> Invitation | None:
+    """System-sent (no actor): invite a confirmed panel member to an account, role member on the panel.
+
+    Adds to the caller's transaction (the caller commits). Returns None when the address already
+    holds the role on this panel or has an invitation to it that is still open.
+    """
+    email = normalise_email(email)
+    user = find_user(email)
+    if user is not None and any(m.panel_id == panel.id and m.role == Role.MEMBER.value for m in user.memberships):
+        return None
+    if db.session.scalar(select(Invitation.id).where(
+            Invitation.email == email, Invitation.panel_id == panel.id, Invitation.role == Role.MEMBER.value,
+            Invitation.accepted_at.is_(None), Invitation.expires_at > utcnow())):
+        return None
+    token = secrets.token_urlsafe(32)
+    days = current_app.config["INVITATION_MAX_AGE_DAYS"]
+    invitation = Invitation(email=email, organisation_id=panel.organisation_id, panel_id=panel.id,
+                            role=Role.MEMBER.value, token_hash=_hash(token), invited_by_id=None,
+                            expires_at=utcnow() + timedelta(days=days))
+    db.session.add(invitation)
+    db.session.flush()
+    suffix = "_es" if language == "es" else ""
+    context = {"panel": panel, "link": external_url("accounts.accept_invitation", token=token), "days": days}
+    outbox.queue(email, ("Cree su cuenta: " if language == "es" else "Create your account: ") + panel.title,
+                 render_template(f"email/confirmation_account{suffix}.txt", **context),
+                 render_template(f"email/confirmation_account{suffix}.html", **context),
+                 related=invitation, panel=panel)
+    audit.record("invitation.sent", invitation, panel=panel, organisation=panel.organisation,
+                 role=Role.MEMBER.value, via="system")
+    return invitation
+
+
 def open_invitation(token: str) -> Invitation:
     invitation = db.session.scalar(select(Invitation).where(Invitation.token_hash == _hash(token)))
     if invitation is None:

@@ -26,7 +26,8 @@ STREETS = ["Mill Lane", "High Street", "Church Road", "Station Road", "Victoria 
 CATEGORIES = [
     {"key": "age", "question": "How old are you?", "options": [
         {"value": "16-29", "label": "16 to 29", "share": 0.24}, {"value": "30-44", "label": "30 to 44", "share": 0.26},
-        {"value": "45-64", "label": "45 to 64", "share": 0.30}, {"value": "65+", "label": "65 or over", "share": 0.20}]},
+        {"value": "45-64", "label": "45 to 64", "share": 0.30},
+        {"value": "65+", "label": "65 or over", "share": 0.20}]},
     {"key": "gender", "question": "What is your gender?", "options": [
         {"value": "woman", "label": "Woman", "share": 0.51}, {"value": "man", "label": "Man", "share": 0.48},
         {"value": "other", "label": "In another way", "share": 0.01}]},
@@ -67,7 +68,8 @@ def settings_for(panel: Panel, short_code: str, is_open: bool = True) -> Registr
 
 
 def register_for(org) -> AddressRegister:
-    register = db.session.scalar(select(AddressRegister).filter_by(organisation_id=org.id, name="Riverton addresses 2027"))
+    register = db.session.scalar(select(AddressRegister).filter_by(organisation_id=org.id,
+                                                                   name="Riverton addresses 2027"))
     if register is not None:
         return register
     rng = random.Random(2027)
@@ -82,7 +84,8 @@ def register_for(org) -> AddressRegister:
             number += 1
             decile = rng.randint(1, 3) if rng.random() < deprived else rng.randint(4, 10)
             street = STREETS[(number * 7 + d) % len(STREETS)]
-            line1 = f"{number % 240 + 1} {street}" if number % 5 else f"Flat {number % 30 + 1}, {number % 90 + 1} {street}"
+            flat = f"Flat {number % 30 + 1}, {number % 90 + 1} {street}"
+            line1 = f"{number % 240 + 1} {street}" if number % 5 else flat
             postcode = f"RV{d + 1} {number % 9 + 1}{chr(65 + number % 26)}{chr(65 + (number // 26) % 26)}"
             rows.append({"register_id": register.id, "line1": line1, "line2": None, "town": "Riverton",
                          "postcode": postcode, "area": district, "residents": rng.choice([1, 1, 2, 2, 2, 3, 4, 5]),
@@ -155,7 +158,8 @@ def registrations_for(panel: Panel, settings: RegistrationSettings, mailing: Mai
             first, last = rng.choice(FIRST_NAMES), rng.choice(LAST_NAMES)
             days = min(23, int(rng.expovariate(1 / 5)))
             db.session.add(Volunteer(
-                panel_id=panel.id, public_id=f"V-{hashlib.sha256(f'{letter_id}-{count}'.encode()).hexdigest()[:8].upper()}",
+                panel_id=panel.id,
+                public_id="V-" + hashlib.sha256(f"{letter_id}-{count}".encode()).hexdigest()[:8].upper(),
                 letter_id=letter_id, channel="phone" if rng.random() < 0.08 else "web",
                 language="es" if rng.random() < 0.05 else "en", area=area, household_key=f"letter-{letter_id}",
                 answers=answers, availability=settings.session_dates[: rng.randint(6, 8)],

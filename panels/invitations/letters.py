@@ -20,11 +20,12 @@ memory stays flat however many letters are printed. reportlab provides the font 
 (``stringWidth``), the Reed–Solomon block table and function patterns of the QR code, and the
 benchmark's comparison canvas.
 
-QR codes. reportlab's ``QrCodeWidget`` takes about 28 ms a code (mask selection in pure Python):
-14 minutes for 30,000 letters. Here a code is encoded with reportlab's QR tables but byte-mode
-data, Reed–Solomon and the eight-mask penalty choice are done with integer arithmetic and
-numpy, about 0.3 ms a code; `qr_matrix` gives the same modules as reportlab for the same mask
-(see the tests). Each QR code is drawn as one filled path of module runs.
+QR codes. reportlab's ``QrCodeWidget`` takes about 28 ms a code (its mask selection is pure
+Python): 14 minutes for 30,000 letters. Here a code is encoded with reportlab's QR tables
+(Reed–Solomon blocks, function patterns, module placement), but the byte-mode data, the check
+bytes and the eight-mask penalty choice are done with integer arithmetic and numpy, about
+0.5 ms a code; `qr_matrix` gives the same modules as reportlab for the same mask (see the
+tests). Each QR code is drawn as one filled vector path of module runs.
 
 Text. The built-in PDF fonts (Helvetica) with WinAnsi encoding: Western European letters,
 curly quotes, dashes and the euro sign. An organiser's text with characters beyond that is
@@ -335,6 +336,8 @@ class _Content:
             out += [_num(spacing), b" Tc "]
         for text, bold in pieces:
             out += [_FONT_KEY[BOLD if bold else REGULAR], b" ", _num(size), b" Tf ", _pdf_string(text), b" Tj "]
+        if spacing:  # text state outlives ET: put it back
+            out.append(b"0 Tc ")
         out.append(b"ET\n")
         self.parts.append(b"".join(out))
 
@@ -373,7 +376,6 @@ class _Slots:
 class _Side:
     form: bytes  # the invariant content, drawn as a form XObject
     slots: _Slots
-    language: str
 
 
 def _labels(template: LetterTemplate) -> dict[str, str]:
@@ -529,7 +531,7 @@ def _compose(template: LetterTemplate, front: bool) -> _Side:
     form = content.bytes()
     if not front:  # mark the back's language for screen readers and text extraction
         form = b"/Span <</Lang %s>> BDC\n%s EMC\n" % (_pdf_string(template.language), form)
-    return _Side(form, slots, template.language)
+    return _Side(form, slots)
 
 
 def _fit(text: str, font: str, largest: float, smallest: float, width: float, spacing: float = 0.0) -> float:

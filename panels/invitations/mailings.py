@@ -21,17 +21,19 @@ from ..jobs import job_function, submit
 from ..urls import external_url
 from .models import Address, AddressRegister, Letter, Mailing
 
-DEFAULT_TEXT = """Dear resident,
-
-**Your household has been chosen at random** to receive this invitation to the {title}.
-
-{question}
-
-The city is bringing together a group of residents who reflect our community: people of every age, background and neighbourhood. Members learn from experts, discuss with each other and write recommendations that the council has promised to answer in public.
-
-You do not need any experience or special knowledge. Members are paid for their time, and we cover travel, childcare and other support you may need.
-
-**To register, use the code below** on our website or scan the QR code with your phone. If you prefer, call us and we will register you by phone. Anyone in your household aged 16 or over can register, but only one person per household can be selected."""
+DEFAULT_TEXT = "\n\n".join([
+    ('Dear resident,'),
+    ('**Your household has been chosen at random** to receive this invitation to the {title}.'),
+    ('{question}'),
+    ('The city is bringing together a group of residents who reflect our community: people of every age, '
+     'background and neighbourhood. Members learn from experts, discuss with each other and write '
+     'recommendations that the council has promised to answer in public.'),
+    ('You do not need any experience or special knowledge. Members are paid for their time, and we cover '
+     'travel, childcare and other support you may need.'),
+    ('**To register, use the code below** on our website or scan the QR code with your phone. If you '
+     'prefer, call us and we will register you by phone. Anyone in your household aged 16 or over can '
+     'register, but only one person per household can be selected.'),
+])
 
 
 def registration_url(panel) -> str:
@@ -98,6 +100,8 @@ def create_reminder(actor, original: Mailing, letter_text: str) -> Mailing:
     require(actor, "mailing.manage", panel=original.panel)
     pending = db.session.scalar(select(func.count()).select_from(Letter).where(
         Letter.mailing_id == original.id, Letter.registrations == 0))
+    if not pending:
+        raise ValueError("Every household of this mailing has registered: there is nobody to remind.")
     reminder = Mailing(
         panel=original.panel, register=original.register, kind="reminder", reminder_of=original,
         name=f"Reminder: {original.name}", requested=pending, strata=original.strata, weights={},

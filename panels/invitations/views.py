@@ -152,7 +152,7 @@ def mailing_preview(panel_id: int, mailing_id: int):
 
     from lottery.codes import generate_codes
 
-    from .letters import preview_letters
+    from .letters import LetterError, preview_letters
     from .templates import letter_template
 
     mailing = _mailing(mailing_id)
@@ -168,7 +168,11 @@ def mailing_preview(panel_id: int, mailing_id: int):
             flash(str(exc), "error")
             return redirect(url_for("invitations.mailing_detail", panel_id=panel_id, mailing_id=mailing_id))
         pairs = list(zip((int(i) for i in ids), generate_codes(len(ids)), strict=True))
-    pdf = preview_letters(letter_template(mailing, url), mailings.letter_households(mailing, pairs, url))
+    try:
+        pdf = preview_letters(letter_template(mailing, url), mailings.letter_households(mailing, pairs, url))
+    except LetterError as exc:
+        flash(f"The letter cannot be printed as it is: {exc}", "error")
+        return redirect(url_for("invitations.mailing_detail", panel_id=panel_id, mailing_id=mailing_id))
     return send_file(BytesIO(pdf), mimetype="application/pdf", download_name=f"preview-{mailing.id}.pdf")
 
 
@@ -207,8 +211,12 @@ def mailing_reminder(panel_id: int, mailing_id: int):
     elif not form.validate_on_submit():
         flash("Write the reminder text.", "error")
     else:
-        reminder = mailings.create_reminder(current_user, mailing, form.letter_text.data)
-        return redirect(url_for("invitations.mailing_detail", panel_id=panel_id, mailing_id=reminder.id))
+        try:
+            reminder = mailings.create_reminder(current_user, mailing, form.letter_text.data)
+        except ValueError as exc:
+            flash(str(exc), "error")
+        else:
+            return redirect(url_for("invitations.mailing_detail", panel_id=panel_id, mailing_id=reminder.id))
     return redirect(url_for("invitations.mailing_detail", panel_id=panel_id, mailing_id=mailing_id))
 
 

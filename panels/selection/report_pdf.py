@@ -27,7 +27,8 @@ def selection_pdf(panel, run, letters: int | None = None) -> bytes:
         para(f"{s['k']} members were drawn from {s['n']} volunteers by the {run.report['algorithm']} algorithm, "
              f"which gives the least-favoured volunteers as high a chance as the targets allow. The smallest "
              f"chance of any volunteer was {100 * s['min_probability']:.2f} % and the largest "
-             f"{100 * s['max_probability']:.2f} %; an equal chance for all would have been {100 * s['k_over_n']:.2f} %."),
+             f"{100 * s['max_probability']:.2f} %; an equal chance for all would have been "
+             f"{100 * s['k_over_n']:.2f} %."),
     ]
     legacy = view["legacy"]
     if legacy:
@@ -39,7 +40,8 @@ def selection_pdf(panel, run, letters: int | None = None) -> bytes:
         story.append(chart(view["charts"][category], f"{category}: shares of the panel, the pool and the census."))
         story.append(table(["Answer", "Population", "Target", "Pool", "Panel"],
                            [[r["value"], _pct(r.get("population_share")), f"{r['min']}–{r['max']}", r["pool"],
-                             r["selected"]] for r in rows], widths=[60 * mm, 28 * mm, 25 * mm, 20 * mm, 20 * mm]))
+                             r["selected"]] for r in rows],
+                           widths=[60 * mm, 28 * mm, 25 * mm, 20 * mm, 20 * mm]))
         story.append(Spacer(1, 4 * mm))
     story += [para("Selection probabilities", H2),
               chart(view["histogram"], "Number of volunteers per range of selection probability."),

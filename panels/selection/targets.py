@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-import lottery
 import pandas as pd
 from sqlalchemy import delete
+
+import lottery
 
 from .. import audit
 from ..access import require

@@ -45,7 +45,6 @@ def make_register_and_mailing(org_id: int, panel_id: int, households: int = 40, 
     from flask import current_app
 
     from panels import jobs
-    from panels.invitations import mailings
 
     register = make_register(org_id, households)
     if db.session.get(RegistrationSettings, panel_id) is None and not db.session.query(

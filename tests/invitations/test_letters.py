@@ -28,8 +28,6 @@ from panels.invitations.letters import (
     write_mailhouse_csv,
 )
 
-pypdf = pytest.importorskip("pypdf")
-
 INCH = 72.0
 MM = 72 / 25.4
 
@@ -74,6 +72,7 @@ def pdf_of(tpl: LetterTemplate, items) -> bytes:
 
 
 def reader(data: bytes):
+    pypdf = pytest.importorskip("pypdf")
     return pypdf.PdfReader(io.BytesIO(data), strict=True)
 
 

@@ -5,10 +5,9 @@ from __future__ import annotations
 import pandas as pd
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from lottery_helpers import brute_force_panels, make_instance
 
 from lottery import check, load_instance
-
-from lottery_helpers import brute_force_panels, make_instance
 
 
 def _renters():

@@ -166,7 +166,7 @@ def test_the_published_report_verifies_with_the_published_files(app, ready, as_u
         run = db.session.query(SelectionRun).filter_by(kind="final").one()
         assert wait(run.job_id, 120).status == "succeeded"
         run_id = run.id
-    assert client.get("/p/%d/selection" % ready.panel.id).status_code == 404  # not yet published
+    assert client.get(f"/p/{ready.panel.id}/selection").status_code == 404  # not yet published
     client.post(f"/panels/{ready.panel.id}/selection/runs/{run_id}/publish")
     public = app.test_client()
     page = public.get(f"/p/{ready.panel.id}/selection")
