@@ -173,7 +173,7 @@ def serve_werkzeug(port: int) -> None:
     from werkzeug.serving import make_server
 
     os.environ.setdefault("PANELS_INSTANCE", tempfile.mkdtemp())
-    server = make_server("127.0.0.1", port, wsgi_app(), threaded=True, request_queue_size=512)
+    server = make_server("127.0.0.1", port, wsgi_app(), threaded=True)
     server.serve_forever()
 
 
@@ -275,6 +275,42 @@ def run_load(port: int, letter_codes: list[str], total: int, clients: int) -> di
     return {"results": results, "failures": failures, "elapsed": elapsed}
 
 
+# --- where the time goes: CPU of the server, of the clients, and of the machine ---------------
+
+TICK = os.sysconf("SC_CLK_TCK")
+
+
+def process_tree_cpu(root: int) -> float:
+    """CPU seconds (user + system) of a process and its live children (gunicorn's workers)."""
+    parents: dict[int, int] = {}
+    times: dict[int, float] = {}
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            fields = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        parents[int(entry)] = int(fields[1])
+        times[int(entry)] = (int(fields[11]) + int(fields[12])) / TICK
+    tree, frontier = {root}, [root]
+    while frontier:
+        pid = frontier.pop()
+        for child, parent in parents.items():
+            if parent == pid and child not in tree:
+                tree.add(child)
+                frontier.append(child)
+    return sum(times.get(pid, 0.0) for pid in tree)
+
+
+def machine_cpu() -> tuple[float, float]:
+    """(busy, total) CPU seconds of the whole machine since boot."""
+    values = [int(v) for v in Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]]
+    idle = values[3] + values[4]
+    total = sum(values[:8])
+    return (total - idle) / TICK, total / TICK
+
+
 def percentile(values: list[float], p: float) -> float:
     if not values:
         return float("nan")
@@ -323,7 +359,11 @@ def main() -> int:
         if args.warmup:
             run_load(port, letter_codes[args.registrations:], args.warmup, min(args.clients, 8))
         before = database_counts(instance)
+        server_cpu0, client_cpu0, machine0 = process_tree_cpu(process.pid), time.process_time(), machine_cpu()
         load = run_load(port, letter_codes[:args.registrations], args.registrations, args.clients)
+        server_cpu = process_tree_cpu(process.pid) - server_cpu0
+        client_cpu = time.process_time() - client_cpu0
+        machine = tuple(b - a for a, b in zip(machine0, machine_cpu(), strict=True))
         after = database_counts(instance)
     finally:
         if process is not None:
@@ -355,7 +395,15 @@ def main() -> int:
                     if posts else None},
         "get_ms": {p: round(percentile(gets, p) * 1000, 1) for p in (50, 99)},
         "db_new_volunteers": new[0], "db_new_letter_registrations": new[1], "db_new_emails": new[2],
+        "server_cpu_ms_per_registration": round(server_cpu / max(1, len(results)) * 1000, 2),
+        "client_cpu_ms_per_registration": round(client_cpu / max(1, len(results)) * 1000, 2),
+        "machine_cpu_busy_pct": round(100 * machine[0] / machine[1], 1) if machine[1] else None,
+        "machine_cpu_used_by_others_pct": round(100 * max(0.0, machine[0] - server_cpu - client_cpu) / machine[1], 1)
+        if machine[1] else None,
     }
+    cores = os.cpu_count() or 1
+    per_registration = (server_cpu + client_cpu) / max(1, len(results))
+    figures["cpu_bound_ceiling_per_s"] = round(cores / per_registration, 1) if per_registration else None
     print(json.dumps(figures, indent=2))
     consistent = new[0] == new[1] == new[2] == accepted
     print(f"\n{kind}: {args.registrations} registrations by {args.clients} clients in "
@@ -364,6 +412,11 @@ def main() -> int:
           f"p99 {p99_ms:.0f} ms")
     print(f"database: {new[0]} volunteers, {new[1]} letter registrations, {new[2]} emails queued for "
           f"{accepted} accepted POSTs -> {'consistent' if consistent else 'MISMATCH'}")
+    print(f"CPU per registration: server {figures['server_cpu_ms_per_registration']} ms + clients "
+          f"{figures['client_cpu_ms_per_registration']} ms -> at most {figures['cpu_bound_ceiling_per_s']} "
+          f"registrations/s on {cores} cores if nothing else ran; the machine was "
+          f"{figures['machine_cpu_busy_pct']} % busy, {figures['machine_cpu_used_by_others_pct']} % of it by "
+          "other processes")
     target = throughput >= 300 and p99_ms <= 200
     print(f"target (>= 300 registrations/s, POST p99 <= 200 ms): {'met' if target else 'NOT met'}")
     if load["failures"]:

@@ -107,11 +107,43 @@ def pairs(tables: Iterable[Iterable[str]]) -> set[tuple[str, str]]:
     return out
 
 
+def _fewest_pairs(n: int, caps: tuple[int, ...]) -> int:
+    """Fewest pairs from one group when n people are drawn from groups of these sizes (spread evenly)."""
+    taken = [0] * len(caps)
+    for _ in range(n):
+        j = min((k for k in range(len(caps)) if taken[k] < caps[k]), key=taken.__getitem__, default=None)
+        if j is None:
+            break
+        taken[j] += 1
+    return sum(a * (a - 1) // 2 for a in taken)
+
+
+def forced_repeats(tables: Sequence[Sequence[str]], earlier: Sequence[Sequence[Sequence[str]]]) -> int:
+    """Pairs who must meet again at these table sizes, whoever sits where (pigeonhole).
+
+    A table of 8 drawn from the 6 tables of an earlier session holds at least two pairs
+    who sat together then. The largest such count over the earlier sessions is a limit
+    on new pairs.
+    """
+    present = {str(m) for t in tables for m in t}
+    sizes = [len(t) for t in tables]
+    worst = 0
+    for old in earlier:
+        caps = [sum(str(m) in present for m in t) for t in old]
+        caps += [1] * (len(present) - sum(caps))
+        key = tuple(sorted((c for c in caps if c > 1), reverse=True)) + (1,) * sum(c == 1 for c in caps)
+        worst = max(worst, sum(_fewest_pairs(n, key) for n in sizes))
+    return worst
+
+
 def meetings(sessions: Sequence[Sequence[Sequence[str]]], history: Sequence[Sequence[Sequence[str]]] = ()
              ) -> dict[str, float]:
     """New pairs met over ``sessions`` (each a list of tables), against the most possible.
 
     ``repeat_pairs`` counts, session by session, pairs seated together who had met before.
+    The most possible is the smallest of: the table places less the pairs the pigeonhole
+    forces to meet again (:func:`forced_repeats`), the pairs not met yet, and what each
+    member can meet (one less than the largest table, per session).
     """
     ids = sorted({str(m) for s in (*history, *sessions) for t in s for m in t})
     index = {m: i for i, m in enumerate(ids)}
@@ -131,12 +163,13 @@ def meetings(sessions: Sequence[Sequence[Sequence[str]]], history: Sequence[Sequ
     seen, new, eligible = met.copy(), np.zeros((n, n), dtype=bool), np.zeros((n, n), dtype=bool)
     reach = np.zeros(n, dtype=np.int64)
     repeats = places = 0
-    for tables in sessions:
+    for k, tables in enumerate(sessions):
         here = together(tables)
         repeats += int((here & seen).sum()) // 2
         new |= here & ~met
         seen |= here
         places += sum(len(t) * (len(t) - 1) // 2 for t in tables)
+        places -= forced_repeats(tables, [*history, *sessions[:k]])
         present = np.zeros(n, dtype=bool)
         present[[index[str(m)] for t in tables for m in t]] = True
         eligible |= present[:, None] & present[None, :]

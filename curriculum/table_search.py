@@ -3,11 +3,12 @@
 The objective to minimise is
 
     diversity_weight * sum over tables t and values v of  w_v * |K[t,v] / n_t - p_v|
-  + meeting_weight   * sum over pairs at the same table of  times they met before
+  + meeting_weight   * number of pairs at the same table who have met before
 
-(``K`` counts, ``n`` table sizes, ``p`` panel shares, ``w_v`` the weight of v's category).
-A greedy start seats units one by one where they add least to it; then a steepest-descent
-swap search with random kicks (iterated local search) improves it. Only members who are
+(``K`` counts, ``n`` table sizes, ``p`` panel shares, ``w_v`` the weight of v's category;
+``met`` may hold any non-negative penalty per pair). A greedy start seats units one by one
+where they add least to it; a steepest-descent swap search, then a tabu search, improve
+it. Only members who are
 neither pinned nor in a sit-together group are swapped, and swaps that would seat an
 apart pair together are never taken, so every rule still holds. Groups of equal size may
 swap with each other. Everything random comes from the generator passed in.
@@ -155,38 +156,39 @@ class Seating:
         at_b = {rules.unit_of[i] for i in np.flatnonzero(self.tab == b)}
         return not (rules.conflicts[u] & (at_b - {v}) or rules.conflicts[v] & (at_a - {u}))
 
-    def kick(self, rng: np.random.Generator, moves: int) -> None:
-        """A few random allowed swaps, to leave a local optimum."""
-        mv = self.mv
-        for _ in range(moves * 4):
-            if moves <= 0 or len(mv) < 2:
-                return
-            x, y = rng.integers(len(mv), size=2)
-            i, j = int(mv[x]), int(mv[y])
-            a, b = self.tab[i], self.tab[j]
-            if a == b:
-                continue
-            if self.P is not None and (self.P[i, b] - self.AP[i, j] > 0 or self.P[j, a] - self.AP[i, j] > 0):
-                continue
-            self.swap(i, j)
-            moves -= 1
 
+def improve(seating: Seating, tab: np.ndarray, rng: np.random.Generator, steps: int) -> np.ndarray:
+    """Steepest descent from ``tab``, then ``steps`` steps of tabu search; returns the best seating seen.
 
-def improve(seating: Seating, tab: np.ndarray, rng: np.random.Generator, rounds: int) -> np.ndarray:
-    """Iterated local search from ``tab``: descend, then ``rounds`` times kick and descend again."""
+    Tabu search takes the best swap even when it makes things worse, but not one that moves
+    a member moved in the last few steps (unless it beats the best so far), which lets it
+    walk out of local optima without undoing its last moves.
+    """
     seating.reset(tab)
     seating.descend()
-    best, best_tab = seating.objective(), seating.tab.copy()
-    kick = max(2, len(seating.mv) // 25)
-    for _ in range(rounds):
-        seating.kick(rng, kick)
-        seating.descend()
-        value = seating.objective()
-        if value < best - 1e-9:
-            best, best_tab = value, seating.tab.copy()
-        else:
-            seating.reset(best_tab)
-    return best_tab
+    m = len(seating.mv)
+    if m < 3 or steps <= 0:
+        return seating.tab.copy()
+    current = best = seating.objective()
+    best_tab = seating.tab.copy()
+    tenure = max(2, min(m // 4, 10))
+    free_from = np.zeros(m, dtype=np.int64)
+    for step in range(steps):
+        d = seating.deltas()
+        tabu = free_from > step
+        blocked = tabu[:, None] | tabu[None, :]
+        d[blocked & (current + d >= best - 1e-9)] = np.inf
+        x, y = divmod(int(np.argmin(d)), m)
+        if not np.isfinite(d[x, y]):
+            break
+        seating.swap(int(seating.mv[x]), int(seating.mv[y]))
+        current += d[x, y]
+        free_from[[x, y]] = step + tenure + rng.integers(0, tenure + 1, size=2)
+        if current < best - 1e-9:
+            best, best_tab = current, seating.tab.copy()
+    seating.reset(best_tab)
+    seating.descend()
+    return seating.tab.copy()
 
 
 class GreedyChooser:

@@ -22,9 +22,9 @@ from .table_rules import AllocationError, build_rules, construct, resolve_sizes,
 from .table_scores import deviation, deviation_bound, deviation_random, encode, meetings, normalised
 from .table_search import GreedyChooser, RandomChooser, Seating, improve
 
-DIVERSITY_WEIGHT = 8.0
+DIVERSITY_WEIGHT = 6.0
 MEETING_WEIGHT = 1.0
-ROUNDS = 20
+SEARCH_STEPS = 200
 
 Tables = list[list[str]]
 
@@ -169,7 +169,7 @@ def allocate(members: Iterable[Member | Mapping[str, Any]], table_sizes: Sequenc
              together: Iterable[Iterable[str]] | None = None, apart: Iterable[tuple[str, str]] | None = None,
              seed: int | str = 0, *, category_weights: Mapping[str, float] | None = None,
              diversity_weight: float = DIVERSITY_WEIGHT, meeting_weight: float = MEETING_WEIGHT,
-             rounds: int = ROUNDS, method: str = "search") -> Allocation:
+             steps: int = SEARCH_STEPS, method: str = "search") -> Allocation:
     """Seat ``members`` (those present) for one session, after the sessions in ``history``.
 
     ``table_sizes``: sizes of the tables, or the largest size (see ``table_rules``);
@@ -193,11 +193,11 @@ def allocate(members: Iterable[Member | Mapping[str, Any]], table_sizes: Sequenc
     codes, labels = encode([m.attributes for m in people], cats)
     weights = np.array([float((category_weights or {}).get(cat, 1.0)) for cat, _ in labels])
     index = {m: i for i, m in enumerate(ids)}
-    met = np.zeros((len(ids), len(ids)))
+    met = np.zeros((len(ids), len(ids)))  # 1 for pairs who have met: a second meeting is no worse than a third
     for tables in past:
         for table in tables:
             here = [index[m] for m in table if m in index]
-            met[np.ix_(here, here)] += 1
+            met[np.ix_(here, here)] = 1.0
     np.fill_diagonal(met, 0)
     seating = Seating(codes, len(labels), weights, sizes, met, rules, diversity_weight, meeting_weight)
     if method == "random":
@@ -206,7 +206,7 @@ def allocate(members: Iterable[Member | Mapping[str, Any]], table_sizes: Sequenc
         chooser = GreedyChooser(seating, rng)
     tab = construct(rules, sizes, rng, chooser.choose, chooser.placed)
     if method == "search":
-        tab = improve(seating, tab, rng, rounds)
+        tab = improve(seating, tab, rng, steps)
     seating.reset(tab)
     tables = [[ids[i] for i in np.flatnonzero(tab == t)] for t in range(len(sizes))]
     return score_allocation(tables, people, cats, past, session, method, seed, seating.objective(), notes + more)

@@ -82,6 +82,7 @@ def _register_blueprints(app: Flask) -> None:
 
     for bp in (home.bp, accounts_bp, panel_bp, admin.bp, job_views.bp, invitations_bp, selection_bp, pool_bp):
         app.register_blueprint(bp)
+    app.register_blueprint(__import__("panels.selection.member_views", fromlist=["bp"]).bp)  # "seats"
 
 
 def _security_headers(response):

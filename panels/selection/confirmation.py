@@ -19,11 +19,12 @@ import base64
 import hashlib
 import hmac
 import logging
+from contextlib import nullcontext
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 import click
-from flask import current_app, render_template
+from flask import current_app, has_request_context, render_template
 from flask.cli import with_appcontext
 from sqlalchemy import select, update
 
@@ -137,7 +138,18 @@ def context(confirmation: Confirmation, language: str | None = None) -> dict:
     }
 
 
+def _outside_a_request():
+    """Templates need a request (the context processors read it): jobs and commands get a stand-in."""
+    base = current_app.config.get("BASE_URL") or "http://127.0.0.1:5000"  # as urls.external_url does
+    return nullcontext() if has_request_context() else current_app.test_request_context(base_url=base)
+
+
 def _queue_email(confirmation: Confirmation, *, reminder: bool = False) -> bool:
+    with _outside_a_request():
+        return _queue_email_now(confirmation, reminder=reminder)
+
+
+def _queue_email_now(confirmation: Confirmation, *, reminder: bool = False) -> bool:
     volunteer = confirmation.volunteer
     if not volunteer.email:
         return False  # no address: staff call them and record the answer
@@ -149,7 +161,8 @@ def _queue_email(confirmation: Confirmation, *, reminder: bool = False) -> bool:
         subject = (f"Recordatorio: responda antes del {values['deadline']}" if reminder
                    else f"Ha sido seleccionado/a para {title}")
     else:
-        subject = f"Reminder: please answer by {values['deadline']}" if reminder else f"You have been selected for {title}"
+        subject = (f"Reminder: please answer by {values['deadline']}" if reminder
+                   else f"You have been selected for {title}")
     outbox.queue(volunteer.email, subject, render_template(f"email/confirmation{suffix}.txt", **values),
                  render_template(f"email/confirmation{suffix}.html", **values),
                  related=confirmation, panel=volunteer.panel)
@@ -300,7 +313,8 @@ def _apply(confirmation: Confirmation, answer: str, *, channel: str, actor=None,
         if volunteer.email:
             from ..accounts.services import invite_member
 
-            invite_member(volunteer.email, volunteer.panel, language=language_of(volunteer))
+            with _outside_a_request():
+                invite_member(volunteer.email, volunteer.panel, language=language_of(volunteer))
     else:
         confirmation.status = "declined"
         volunteer.status = "declined"

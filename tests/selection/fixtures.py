@@ -45,6 +45,6 @@ def published_run(panel_id: int) -> tuple[int, int]:
     run.selected, run.input_hash, run.lottery_version = ["V-0000"], "0" * 64, "test"
     run.report = {"summary": {"n": 20, "k": 8, "k_over_n": 0.4, "min_probability": 0.3, "max_probability": 0.5,
                               "lp_bound_min_probability": 0.3}, "quota_table": [], "probabilities": {"V-0000": 0.4},
-                  "algorithm": "leximin"}
+                  "algorithm": "leximin", "draw": {"method": "transparent", "number": 1}}
     db.session.commit()
     return run.id, target.id
