@@ -3,8 +3,8 @@
 *Diversity score*: the mean, over every table and every value of every chosen category
 (values of the members present), of ``|share of the table with that value - share of
 the panel with it|``; 0 means every table is a small copy of the panel. It is reported
-with two reference points: a *bound* no seating can beat (each table rounded as closely
-as its size allows, on its own) and the *random* expectation (a uniformly random split
+with two reference points: a *bound* no seating can beat (each category seated as well
+as possible on its own, an exact small integer program) and the *random* expectation (a uniformly random split
 into the same table sizes, from the hypergeometric law). The *normalised* score is
 ``(random - score) / (random - bound)`` clipped to 0-1: 1 = as good as the bound,
 0 = no better than chance.
@@ -18,8 +18,10 @@ member can meet (one less than the largest table, per session).
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
+from functools import lru_cache
 
 import numpy as np
+from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.stats import hypergeom
 
 MISSING = "(missing)"
@@ -61,19 +63,44 @@ def _value_counts(codes: np.ndarray, n_values: int) -> list[np.ndarray]:
 
 
 def deviation_bound(codes: np.ndarray, n_values: int, sizes: np.ndarray) -> float:
-    """No seating has a lower diversity score: each table rounded on its own (largest remainders)."""
+    """No seating has a lower diversity score: each category seated at its best on its own."""
     if not n_values or not len(sizes):
         return 0.0
-    total, n = 0.0, len(codes)
-    for counts in _value_counts(codes, n_values):
-        share = counts / n
-        for size in sizes:
-            target = size * share
-            k = np.floor(target)
-            extra = int(round(size - k.sum()))
-            k[np.argsort(-(target - k), kind="stable")[:extra]] += 1
-            total += float(np.abs(k / size - share).sum())
+    key = tuple(int(s) for s in sizes)
+    total = sum(category_bound(tuple(int(c) for c in counts), key) for counts in _value_counts(codes, n_values))
     return total / (len(sizes) * n_values)
+
+
+@lru_cache(maxsize=256)
+def category_bound(counts: tuple[int, ...], sizes: tuple[int, ...]) -> float:
+    """Least sum over tables and values of |k/n_t - p_v| for one category (a small integer program).
+
+    Tables share the members, so a lone member of a value raises one table's deviation:
+    rounding each table on its own would promise more than any seating can give. The
+    program is solved by HiGHS; if it runs out of time its proven lower bound is used.
+    """
+    T, V, n = len(sizes), len(counts), sum(counts)
+    share = np.array(counts) / n
+    size = np.array(sizes, dtype=float)
+    target = (size[:, None] * share[None, :]).ravel()  # k_tv aims at n_t p_v
+    cells = T * V
+    cost = np.concatenate([np.zeros(cells), np.repeat(1.0 / size, V)])  # |k - target| / n_t
+    rows_t = np.kron(np.eye(T), np.ones((1, V)))
+    rows_v = np.kron(np.ones((1, T)), np.eye(V))
+    eye = np.eye(cells)
+    constraints = [
+        LinearConstraint(np.hstack([rows_t, np.zeros((T, cells))]), size, size),
+        LinearConstraint(np.hstack([rows_v, np.zeros((V, cells))]), np.array(counts, float), np.array(counts, float)),
+        LinearConstraint(np.hstack([-eye, eye]), -target, np.inf),
+        LinearConstraint(np.hstack([eye, eye]), target, np.inf),
+    ]
+    res = milp(cost, constraints=constraints, integrality=np.r_[np.ones(cells), np.zeros(cells)],
+               bounds=Bounds(0, np.r_[np.repeat(size, V), np.full(cells, np.inf)]),
+               options={"time_limit": 2.0})
+    if res.status == 0 and res.fun is not None:
+        return float(res.fun)
+    bound = getattr(res, "mip_dual_bound", None)
+    return float(bound) if bound is not None and np.isfinite(bound) else 0.0
 
 
 def deviation_random(codes: np.ndarray, n_values: int, sizes: np.ndarray) -> float:

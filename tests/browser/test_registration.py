@@ -125,3 +125,31 @@ def test_phone_width_has_no_horizontal_scroll(reg, live_server, phone_page):
     phone_page.goto(f"{live_server}/r/{reg.short_code}")
     overflow = phone_page.evaluate("() => document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0
+
+
+def test_staff_pages_are_accessible(app, world, reg, live_server, page, login_as, check_axe):
+    """The organiser's pages: the pool (after one registration), the settings, the phone form."""
+    from panels.extensions import db
+    from panels.pool.models import Volunteer
+
+    with app.app_context():
+        db.session.add(Volunteer(panel_id=world.panel.id, public_id="V-BROWSER1", first_name="Ada",
+                                 last_name="Lovelace", email="ada@example.org", channel="phone",
+                                 answers={"age": "30-64", "tenure": "owner"}, area="North"))
+        db.session.commit()
+        db.session.remove()
+    login_as(page, live_server, world.organiser.email)
+    page.goto(f"{live_server}/panels/{world.panel.id}/pool")
+    expect(page.get_by_role("heading", level=1)).to_have_text("The pool of volunteers")
+    expect(page.get_by_role("cell", name="ada@example.org")).to_be_visible()
+    check_axe(page)
+    page.goto(f"{live_server}/panels/{world.panel.id}/registration/settings")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Registration settings")
+    check_axe(page)
+    page.get_by_label("Questions for the quotas").fill("age: How old are you?\nonly = one answer\n")
+    page.get_by_role("button", name="Save the settings").click()
+    expect(page.locator("#error-summary")).to_contain_text("Line 1: the category “age” needs at least two answers")
+    check_axe(page)
+    page.goto(f"{live_server}/panels/{world.panel.id}/registration/phone")
+    expect(page.get_by_role("heading", level=1)).to_have_text("Register someone by phone")
+    check_axe(page)

@@ -35,7 +35,7 @@ def instances(draw):
     return members, sizes, pinned, together, apart, seed
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(), st.sampled_from(["search", "random"]))
 def test_every_rule_holds_in_every_session(instance, method):
     members, sizes, pinned, together, apart, seed = instance
@@ -48,7 +48,7 @@ def test_every_rule_holds_in_every_session(instance, method):
     assert 0 <= plan.meeting_score <= 1
 
 
-@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(instances(), st.data())
 def test_reallocation_keeps_the_rules_and_the_past(instance, data):
     members, sizes, pinned, together, apart, seed = instance
