@@ -8,10 +8,10 @@ The objective to minimise is
 (``K`` counts, ``n`` table sizes, ``p`` panel shares, ``w_v`` the weight of v's category;
 ``met`` may hold any non-negative penalty per pair). A greedy start seats units one by one
 where they add least to it; a steepest-descent swap search, then a tabu search, improve
-it. Only members who are
-neither pinned nor in a sit-together group are swapped, and swaps that would seat an
-apart pair together are never taken, so every rule still holds. Groups of equal size may
-swap with each other. Everything random comes from the generator passed in.
+it. Only members who are neither pinned nor in a sit-together group are swapped, and
+swaps that would seat an apart pair together are never taken, so every rule still holds.
+Groups of equal size may swap with each other. Everything random comes from the
+generator passed in.
 """
 
 from __future__ import annotations
@@ -121,11 +121,12 @@ class Seating:
         """Take the best improving swap until none is left; returns the number of swaps."""
         steps = 0
         while steps < max_steps:
-            x = y = 0
+            gain = 0.0
             if len(self.mv) > 1:
                 d = self.deltas()
                 x, y = divmod(int(np.argmin(d)), len(self.mv))
-            if len(self.mv) > 1 and d[x, y] < -1e-9:
+                gain = d[x, y]
+            if gain < -1e-9:
                 self.swap(int(self.mv[x]), int(self.mv[y]))
             elif not self._block_swap():
                 break

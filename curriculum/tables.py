@@ -175,9 +175,10 @@ def allocate(members: Iterable[Member | Mapping[str, Any]], table_sizes: Sequenc
     ``table_sizes``: sizes of the tables, or the largest size (see ``table_rules``);
     ``pinned``: member id -> table index (from 0); ``together``: groups who share a table;
     ``apart``: pairs who do not; ``session``: this session's index (default: after the
-    history), which with ``seed`` fixes the random choices. ``method="random"`` only builds
-    a random seating that keeps the rules. Raises :class:`AllocationError` if the rules
-    cannot all hold.
+    history), which with ``seed`` fixes the random choices. ``diversity_weight``,
+    ``meeting_weight`` and ``category_weights`` weigh the objective (see ``table_search``);
+    ``steps`` bounds the tabu search. ``method="random"`` only builds a random seating that
+    keeps the rules. Raises :class:`AllocationError` if the rules cannot all hold.
     """
     if method not in ("search", "random"):
         raise ValueError(f"method must be 'search' or 'random', not {method!r}")

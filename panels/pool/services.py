@@ -12,7 +12,9 @@ import hashlib
 import io
 import logging
 import secrets
+import threading
 import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from flask import current_app, render_template
@@ -20,7 +22,7 @@ from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
 from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.exc import IntegrityError, OperationalError
 from sqlalchemy.orm import joinedload
 
 from lottery import codes
@@ -254,7 +256,7 @@ def _public_id() -> str:
     return "V-" + "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(8))
 
 
-def _claim_letter(settings: RegistrationSettings, letter) -> bool:
+def _claim_letter(settings: RegistrationSettings, letter_id: int) -> bool:
     """Count the registration on its letter, atomically: False when the household rule forbids it.
 
     A conditional UPDATE, so two people posting the same code at the same moment cannot both
@@ -264,55 +266,92 @@ def _claim_letter(settings: RegistrationSettings, letter) -> bool:
 
     now = utcnow()
     if settings.allow_household_multiple:
-        statement = (update(Letter).where(Letter.id == letter.id)
+        statement = (update(Letter).where(Letter.id == letter_id)
                      .values(registrations=Letter.registrations + 1,
                              first_registered_at=func.coalesce(Letter.first_registered_at, now)))
     else:
-        statement = (update(Letter).where(Letter.id == letter.id, Letter.registrations == 0)
+        statement = (update(Letter).where(Letter.id == letter_id, Letter.registrations == 0)
                      .values(registrations=1, first_registered_at=now))
     result = db.session.execute(statement.execution_options(synchronize_session=False))
     return result.rowcount == 1
 
 
+_SQLITE_WRITER = threading.Lock()
+
+
+@contextmanager
+def _one_writer():
+    """On SQLite, one write transaction per process at a time.
+
+    SQLite has one writer anyway; queueing the threads here, instead of in SQLite's busy
+    handler (which sleeps and retries, unfairly), keeps waits short and in order under load.
+    """
+    if db.engine.dialect.name == "sqlite":
+        with _SQLITE_WRITER:
+            yield
+    else:
+        yield
+
+
+ATTEMPTS = 3
+
+
 def register(settings: RegistrationSettings, data: Answers, *, letter=None, channel: str = "web",
              actor=None) -> tuple[Volunteer, str]:
-    """Write one registration (all or nothing); returns the volunteer and their private link token."""
+    """Write one registration (all or nothing); returns the volunteer and their private link token.
+
+    Everything that only reads or computes (the letter's address, the email) happens before the
+    write transaction, which is then a handful of statements: claim the letter, insert the
+    volunteer, the audit event and the email, commit.
+    """
     panel = settings.panel
-    for attempt in range(3):
+    panel.organisation  # noqa: B018 - loaded now, not inside the write transaction
+    letter_id = area = household_key = address = None
+    if letter is not None:
+        letter_id, area = letter.id, letter.area
+        if letter.address is not None:
+            household_key = letter.address.household_key
+            address = ", ".join(letter.address.lines())[:400]
+    for attempt in range(1, ATTEMPTS + 1):
+        token = secrets.token_urlsafe(32)
+        volunteer = Volunteer(
+            panel_id=settings.panel_id, public_id=_public_id(), letter_id=letter_id,
+            channel=channel, language=data.language, status="pool",
+            area=area if letter is not None else (data.area or None),
+            household_key=household_key,
+            address=address if letter is not None else (data.address or None),
+            answers=dict(data.answers), availability=list(data.availability),
+            support_needs=list(data.support_needs), support_details=data.support_details or None,
+            first_name=data.first_name, last_name=data.last_name,
+            email=data.email or None, phone=data.phone or None,
+            consent_privacy_at=utcnow(), consent_standing_pool=bool(data.consent_standing_pool),
+            manage_token_hash=hash_token(token), registered_by_id=getattr(actor, "id", None),
+        )
+        message = _confirmation(settings, volunteer, token) if volunteer.email else None
         try:
-            if letter is not None and not _claim_letter(settings, letter):
-                db.session.rollback()
-                raise CodeAlreadyUsed(code_messages(settings.phone)["used"])
-            token = secrets.token_urlsafe(32)
-            address = letter.address if letter is not None else None
-            volunteer = Volunteer(
-                panel_id=settings.panel_id, public_id=_public_id(),
-                letter_id=letter.id if letter is not None else None,
-                channel=channel, language=data.language, status="pool",
-                area=letter.area if letter is not None else (data.area or None),
-                household_key=address.household_key if address is not None else None,
-                address=", ".join(address.lines())[:400] if address is not None else (data.address or None),
-                answers=dict(data.answers), availability=list(data.availability),
-                support_needs=list(data.support_needs), support_details=data.support_details or None,
-                first_name=data.first_name, last_name=data.last_name,
-                email=data.email or None, phone=data.phone or None,
-                consent_privacy_at=utcnow(), consent_standing_pool=bool(data.consent_standing_pool),
-                manage_token_hash=hash_token(token),
-                registered_by_id=getattr(actor, "id", None),
-            )
-            db.session.add(volunteer)
-            audit.record("pool.registered", volunteer, actor=actor, panel=panel, channel=channel,
-                         language=data.language, by_letter=letter is not None)
-            if volunteer.email:
-                _queue_confirmation(settings, volunteer, token)
-            db.session.commit()
+            with _one_writer():
+                if letter_id is not None and not _claim_letter(settings, letter_id):
+                    db.session.rollback()
+                    raise CodeAlreadyUsed(code_messages(settings.phone)["used"])
+                db.session.add(volunteer)
+                audit.record("pool.registered", volunteer, actor=actor, panel=panel, channel=channel,
+                             language=data.language, by_letter=letter_id is not None)
+                if message is not None:
+                    outbox.queue(volunteer.email, *message, related=volunteer, panel=panel)
+                db.session.commit()
             return volunteer, token
         except IntegrityError:
             # Only a clash of random identifiers gets here; try again with new ones.
             db.session.rollback()
-            if attempt == 2:
+            if attempt == ATTEMPTS:
                 raise
             log.warning("registration identifier clash; retrying")
+        except OperationalError as exc:
+            # SQLite's lock wait ran out under a burst: nothing was written; try again.
+            db.session.rollback()
+            if attempt == ATTEMPTS or "locked" not in str(exc).lower():
+                raise
+            log.warning("database busy during a registration; retrying")
     raise AssertionError("unreachable")
 
 
@@ -321,18 +360,18 @@ def manage_url(settings: RegistrationSettings, volunteer: Volunteer, token: str)
                         lang=volunteer.language)
 
 
-def _queue_confirmation(settings: RegistrationSettings, volunteer: Volunteer, token: str) -> None:
+def _confirmation(settings: RegistrationSettings, volunteer: Volunteer, token: str) -> tuple[str, str, str]:
+    """(subject, text, html) of the confirmation email, in the volunteer's language."""
     from flask_babel import gettext
 
     panel = settings.panel
     link = manage_url(settings, volunteer, token)
     with force_locale(volunteer.language):
         context = {"panel": panel, "settings": settings, "volunteer": volunteer, "link": link,
-                   "dates": volunteer.availability, "lang": volunteer.language}
-        subject = gettext("You are registered for %(title)s", title=panel.title)
-        text = render_template("pool/email_confirmation.txt", **context)
-        html = render_template("pool/email_confirmation.html", **context)
-    outbox.queue(volunteer.email, subject, text, html, related=volunteer, panel=panel)
+                   "lang": volunteer.language}
+        return (gettext("You are registered for %(title)s", title=panel.title),
+                render_template("pool/email_confirmation.txt", **context),
+                render_template("pool/email_confirmation.html", **context))
 
 
 # --- the private link -------------------------------------------------------------------------

@@ -31,8 +31,8 @@ def url_values(world, app) -> dict:
     with app.app_context():
         if db.session.scalar(select(RegistrationSettings).filter_by(panel_id=world.panel.id)) is None:
             db.session.add(RegistrationSettings(panel_id=world.panel.id, short_code="matrix-seats"))
-        volunteer = Volunteer(panel_id=world.panel.id, public_id="V-SEATS001", first_name="Seat", email="seat@example.org",
-                              status="selected", answers={})
+        volunteer = Volunteer(panel_id=world.panel.id, public_id="V-SEATS001", first_name="Seat",
+                              email="seat@example.org", status="selected", answers={})
         db.session.add(volunteer)
         db.session.flush()
         db.session.add(Confirmation(panel_id=world.panel.id, volunteer_id=volunteer.id,

@@ -62,6 +62,15 @@ def test_diversity_bound_for_tables_that_cannot_be_even():
     assert best.diversity_normalised == 1
 
 
+def test_diversity_bound_knows_a_lone_member_must_sit_somewhere():
+    people = [Member(f"p{i}", {"g": "m" if i == 0 else "w"}) for i in range(48)]
+    tables = [[f"p{i}" for i in range(t * 8, t * 8 + 8)] for t in range(6)]
+    a = score_allocation(tables, people)
+    assert a.diversity_score == pytest.approx((5 / 24 + 5 * 1 / 24) / 12)
+    assert a.diversity_bound == pytest.approx(a.diversity_score)
+    assert a.diversity_normalised == 1
+
+
 def test_rules_hold_and_scores_are_reported():
     members = panel(30)
     pinned = {"m000": 0, "m001": 0, "m002": 3}
