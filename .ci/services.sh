@@ -2,8 +2,9 @@
 # Start PostgreSQL and Redis on loopback for the test suite; prints the export lines.
 # Usage: eval "$(bash .ci/services.sh)"
 set -euo pipefail
-PG_PORT=${PG_PORT:-55432}
-REDIS_PORT=${REDIS_PORT:-56379}
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
+PG_PORT=${PG_PORT:-$(free_port)}
+REDIS_PORT=${REDIS_PORT:-$(free_port)}
 PGBIN=$(ls -d /usr/lib/postgresql/*/bin | sort -V | tail -n 1)
 PGDATA=$(mktemp -d /tmp/panels-pg.XXXXXX)
 chown postgres "$PGDATA"
