@@ -48,6 +48,10 @@ JOB = "selection.replacement"
 class ReplacementError(ValueError):
     """A replacement that cannot be made now; the message says why and what to do."""
 
+    @property
+    def user_message(self) -> str:  # what the job page shows (jobs._describe)
+        return str(self)
+
 
 @dataclass
 class OpenSeat:
@@ -136,10 +140,12 @@ def proposal_job(ctx, panel_id: int, dropout_ids: list[int], seed: str, seed_sou
     people = inputs.pool_frame(panel, statuses=STATUSES)
     people = people[people["id"].isin(set(kept) | set(dropouts) | eligible)].reset_index(drop=True)
     quotas = pd.DataFrame(draw.snapshot["targets"])
-    instance = inputs.instance(panel, len(kept) + len(dropouts), people=people, quotas=quotas)
     try:
+        instance = inputs.instance(panel, len(kept) + len(dropouts), people=people, quotas=quotas)
         result = lottery.replace_dropouts(instance, kept + dropouts, dropouts, algorithm,
                                           progress=lambda f, m: ctx.progress(0.1 + 0.8 * f, m))
+    except lottery.InputError as exc:
+        raise ReplacementError("No replacements can be proposed: " + "; ".join(map(str, exc.problems))) from exc
     except ValueError as exc:
         raise ReplacementError(f"No replacements can be proposed: {exc}.") from exc
     ctx.progress(0.92, "Drawing the replacements")
