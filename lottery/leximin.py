@@ -97,6 +97,60 @@ class Master:
         return float(col[0]), np.maximum(dual[1:], 0.0), float(-dual[0]), col[1:]
 
 
+class CompactLP:
+    """The master with panels relaxed to fractional ones: variables are expected seats
+    per type, inside the panel polytope (quotas, size, households). Its optimum bounds
+    the master's at every level (proof without the integer program when the master
+    reaches it), and its type duals are feasible duals of the full master, used as the
+    stability centre of the pricing and, once the master reaches the bound, to choose
+    the types to fix (they are optimal duals of the full master then)."""
+
+    def __init__(self, ts: TypeSpace):
+        self.ts = ts
+        T = ts.n_types
+        self.h = h = new_highs()
+        h.setOptionValue("presolve", "off")
+        h.addVars(T, np.zeros(T), ts.sizes.astype(float))
+        h.addVar(0.0, 1.0)
+        h.changeColCost(T, -1.0)
+        lo, hi, starts, index, value = [], [], [0], [], []
+
+        def add(cols, vals, rlo: float, rhi: float) -> None:
+            lo.append(rlo)
+            hi.append(rhi)
+            index.extend(cols)
+            value.extend(vals)
+            starts.append(len(index))
+
+        for t in range(T):  # rows 0..T-1: x_t / s_t - z >= 0
+            add([t, T], [1.0 / ts.sizes[t], -1.0], 0.0, INF)
+        for v in range(ts.A.shape[0]):
+            cols = np.flatnonzero(ts.A[v]).tolist()
+            add(cols, [1.0] * len(cols), float(ts.lo[v]), float(ts.hi[v]))
+        add(list(range(T)), [1.0] * T, float(ts.k), float(ts.k))
+        for grp in ts.households:
+            add(grp.tolist(), [1.0] * len(grp), -INF, 1.0)
+        h.addRows(len(lo), np.array(lo), np.array(hi), len(index),
+                  np.array(starts[:-1], dtype=np.int32), np.array(index, dtype=np.int32),
+                  np.array(value, dtype=float))
+
+    def fix(self, types: np.ndarray, level: float) -> None:
+        T = self.ts.n_types
+        for t in types:
+            self.h.changeCoeff(int(t), T, 0.0)
+            self.h.changeRowBounds(int(t), max(0.0, level - FIX_TOL), INF)
+
+    def solve(self) -> tuple[float, np.ndarray] | None:
+        """Bound on the master's optimum and the type duals, or None on trouble."""
+        h = self.h
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        T = self.ts.n_types
+        sol = h.getSolution()
+        return float(sol.col_value[T]), np.maximum(np.array(sol.row_dual[:T]), 0.0)
+
+
 def initial_panels(ts: TypeSpace, solver: PanelSolver, blocked: np.ndarray) -> tuple[
         list[np.ndarray], np.ndarray]:
     """Panels covering every type that can sit on any panel; also returns the types that
@@ -104,21 +158,30 @@ def initial_panels(ts: TypeSpace, solver: PanelSolver, blocked: np.ndarray) -> t
     T = ts.n_types
     covered = blocked.copy()
     panels: list[np.ndarray] = []
+    cut = 0.5 / ts.sizes.max() if T else 0.0
     while not covered.all():
         w = np.where(covered, 0.0, 1.0 / ts.sizes)
-        x, val, _ = solver.best(w)
-        if x is None:
-            break
-        if val <= 0.5 / ts.sizes.max():
-            break
-        panels.append(x)
-        covered |= x > 0
+        cols, _, _, proven = solver.columns(w, cut, 0.0, gain=0.0)
+        if not cols:
+            if proven:
+                break
+            x, val, _ = solver.best(w)  # not proven: solve to optimality
+            if x is None or val <= cut:
+                break
+            cols = [(val, x)]
+        for _, x in cols[:1]:
+            panels.append(x)
+            covered |= x > 0
     impossible = ~covered
     if not panels:
         x = solver.any_panel()
         if x is not None:
             panels.append(x)
     return panels, impossible & ~blocked if T else impossible
+
+
+ALPHA = 0.5        # weight of the stability centre in the pricing duals
+GAP_TOL = 1e-9     # a level is done when the master is this close to its bound
 
 
 def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None = None,
@@ -129,49 +192,89 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     With ``time_limit`` (seconds) the search stops early and returns the best
     distribution found so far (``stats['stopped_early']``). Raises ``ValueError`` when
     no panel satisfies the quotas.
+
+    Each level is column generation with stabilised pricing: the panel integer program
+    is priced at a mix of the master's duals and the compact relaxation's duals (the
+    centre); a panel that does not improve the master at its own duals (mis-pricing)
+    makes the next pricing use the master's duals alone. A level ends when the master
+    reaches the compact bound or when the exact pricing proves no panel improves it.
     """
     progress = progress or _noop
-    deadline = time.perf_counter() + time_limit if time_limit else float("inf")
+    started = time.perf_counter()
+    deadline = started + time_limit if time_limit else float("inf")
     stopped = False
     solver = PanelSolver(ts)
     T = ts.n_types
+    sizes = ts.sizes.astype(float)
     never = np.zeros(T, dtype=bool)
     panels, never = initial_panels(ts, solver, never)
     if not panels:
         raise ValueError("no panel satisfies the quotas")
     master = Master(ts)
+    compact = CompactLP(ts)
     for x in panels:
         master.add(x)
     if never.any():
         master.fix(np.flatnonzero(never), 0.0)
+        compact.fix(np.flatnonzero(never), 0.0)
     progress(0.05, f"{len(panels)} starting panels, {T} types")
     lp_bound = float("nan")
     iterations = 0
     level_count = 0
+    mispriced = 0
     q = np.zeros(len(master.columns))
     while True:
         unfixed = np.isnan(master.fixed)
         if not unfixed.any():
             break
+        cres = compact.solve()
+        zc, dc = cres if cres is not None else (INF, None)
+        wc = 0.0
+        if dc is not None:
+            cols, wc, _, _ = solver.columns(dc / sizes, INF, 0.0)
+        alpha = ALPHA if dc is not None else 0.0
+        bound = INF
+        proven_by_compact = False
         while True:
             iterations += 1
             z, y, threshold, q = master.solve()
-            x, val, bound = solver.price(y / ts.sizes, threshold, PRICE_EPS)
-            if level_count == 0:
-                lp_bound = bound
-            if x is None or val <= threshold + PRICE_EPS or not master.add(x):
+            if z >= zc - GAP_TOL * max(1.0, abs(zc)):
+                proven_by_compact = True
                 break
+            if alpha > 0:
+                ys, ws = alpha * dc + (1 - alpha) * y, alpha * wc + (1 - alpha) * threshold
+            else:
+                ys, ws = y, threshold
+            cols, _, pbound, proven = solver.columns(ys / sizes, ws, PRICE_EPS)
+            added = False
+            for _, x in cols:
+                if float(y @ (x / sizes)) > threshold + PRICE_EPS and master.add(x):
+                    added = True
+                elif alpha > 0:
+                    master.add(x)
+            if alpha == 0:
+                bound = pbound
+                if not added:
+                    break
+            elif not added:
+                mispriced += 1
+                alpha = 0.0
+                continue
+            else:
+                alpha = ALPHA
             if iterations >= max_iterations or time.perf_counter() > deadline:
                 stopped = True
                 break
         level_count += 1
         if level_count == 1:
-            lp_bound = min(lp_bound, max(bound, z))
+            lp_bound = zc if proven_by_compact else min(zc, z + max(0.0, bound - threshold))
         unfixed = np.isnan(master.fixed)
-        fix = np.flatnonzero(unfixed & (y > DUAL_EPS))
+        duals = dc if proven_by_compact else y
+        fix = np.flatnonzero(unfixed & (duals > DUAL_EPS))
         if len(fix) == 0:
-            fix = np.flatnonzero(unfixed)[[int(np.argmax(y[unfixed]))]]
+            fix = np.flatnonzero(unfixed)[[int(np.argmax(duals[unfixed]))]]
         master.fix(fix, z)
+        compact.fix(fix, z)
         done = 1 - np.isnan(master.fixed).mean()
         progress(0.05 + 0.9 * done, f"level {level_count}: {len(fix)} types at {z:.6f}")
         if not levels or stopped:
@@ -185,6 +288,7 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     return TypePortfolio(
         cols[keep], probs, lp_bound,
         {"iterations": iterations, "levels": level_count, "pricing_calls": solver.calls,
-         "mip_calls": solver.mip_calls, "stopped_early": stopped,
-         "columns": len(master.columns), "types": T, "impossible_types": int(never.sum())},
+         "mip_calls": solver.mip_calls, "stopped_early": stopped, "mispriced": mispriced,
+         "columns": len(master.columns), "types": T, "impossible_types": int(never.sum()),
+         "t_total": round(time.perf_counter() - started, 2)},
     )

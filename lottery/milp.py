@@ -49,6 +49,9 @@ class PanelSolver:
                              time_limit, integer=True)
         self.calls = 0
         self.mip_calls = 0
+        self._found: list[tuple[float, np.ndarray]] = []
+        self._stop = INF
+        self._watching = False
 
     def set_quota_bounds(self, lo: np.ndarray, hi: np.ndarray) -> None:
         """Change the quota rows (``-1``/``k+1`` or beyond switch a bound off)."""
@@ -103,6 +106,7 @@ class PanelSolver:
             h.changeColsBounds(T, np.arange(T, dtype=np.int32), lo.astype(float),
                                hi.astype(float))
         self.mip_calls += 1
+        self._found = []
         h.run()
         if lo is not None:
             h.changeColsBounds(T, np.arange(T, dtype=np.int32), np.zeros(T),
@@ -153,6 +157,87 @@ class PanelSolver:
             return x, val, lp_val
         x, val, bound = self._mip(weights)
         return x, val, min(bound, lp_val)
+
+    def _watch(self) -> None:
+        """Record every improving MIP solution and stop once one reaches ``_stop``."""
+        if self._watching:
+            return
+        self._watching = True
+
+        def improving(e) -> None:
+            self._found.append((float(e.data_out.objective_function_value),
+                                np.array(e.data_out.mip_solution)))
+
+        def interrupt(e) -> None:
+            if self._found and max(v for v, _ in self._found) >= self._stop:
+                e.interrupt()
+
+        self.h.cbMipImprovingSolution.subscribe(improving)
+        self.h.cbMipInterrupt.subscribe(interrupt)
+
+    def _mip_columns(self, weights: np.ndarray, floor: float, stop: float
+                     ) -> tuple[list[tuple[float, np.ndarray]], float, bool]:
+        """Full integer program that stops at the first solution worth ``stop``; returns
+        the valid solutions worth more than ``floor`` (best first), an upper bound on
+        every panel's value (``INF`` if interrupted) and whether it was solved to
+        optimality."""
+        self._watch()
+        T = self.ts.n_types
+        w = np.asarray(weights, dtype=float)
+        self._set_costs(self.h, w)
+        self._found, self._stop = [], stop
+        self.mip_calls += 1
+        self.h.run()
+        self._stop = INF
+        status = self.h.getModelStatus()
+        optimal = status == highspy.HighsModelStatus.kOptimal
+        bound = float(self.h.getInfo().mip_dual_bound) if optimal else INF
+        sols = [np.rint(x[:T]).astype(np.int64) for _, x in self._found]
+        if self.h.getInfo().primal_solution_status == 2:
+            sols.append(np.rint(np.array(self.h.getSolution().col_value)).astype(np.int64))
+        out, seen = [], set()
+        for x in sols:
+            key = x.tobytes()
+            if key in seen or not self.ts.panel_ok(x, self.lo, self.hi):
+                continue
+            seen.add(key)
+            val = float(w @ x)
+            if val > floor:
+                out.append((val, x))
+        out.sort(key=lambda vx: -vx[0])
+        if optimal and out:
+            bound = max(bound, out[0][0])
+        return out, bound, optimal
+
+    def columns(self, weights: np.ndarray, threshold: float, eps: float, gain: float = 0.5
+                ) -> tuple[list[tuple[float, np.ndarray]], float, float, bool]:
+        """Panels worth more than ``threshold + eps`` (value, counts; best first), the LP
+        relaxation value, a proven upper bound on every panel's value and whether "no
+        panel" is proven. Cheap first: the LP relaxation (a bound; its optimum if
+        integral), its rounding, then the integer program stopped at the first panel
+        reaching ``threshold + gain * (LP - threshold)``."""
+        self.calls += 1
+        w = np.asarray(weights, dtype=float)
+        h = self.lp
+        self._set_costs(h, w)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            out, bound, optimal = self._mip_columns(w, threshold + eps, INF)
+            return out, bound, bound, optimal
+        lp_val = float(h.getInfo().objective_function_value)
+        if lp_val <= threshold + eps:
+            return [], lp_val, lp_val, True
+        xf = np.array(h.getSolution().col_value)
+        x = np.rint(xf).astype(np.int64)
+        if np.abs(xf - x).max() < 1e-9 and self.ts.panel_ok(x, self.lo, self.hi):
+            return [(float(w @ x), x)], lp_val, lp_val, False
+        fl = np.floor(xf + 1e-9)
+        x, val, _ = self._mip(w, fl, np.minimum(np.ceil(xf - 1e-9), self.ts.sizes))
+        if x is not None and val > threshold + eps:
+            return [(val, x)], lp_val, lp_val, False
+        stop = threshold + max(eps, gain * (lp_val - threshold))
+        out, bound, optimal = self._mip_columns(w, threshold + eps, stop)
+        return out, lp_val, min(bound, lp_val), optimal and not out
 
     def any_panel(self) -> np.ndarray | None:
         x, _, _ = self.best(np.zeros(self.ts.n_types))

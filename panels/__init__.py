@@ -70,6 +70,7 @@ def _import_models() -> None:
     from .panel import models as _panel  # noqa: F401
     from .pool import models as _pool  # noqa: F401
     from .selection import models as _selection  # noqa: F401
+    from .sessions import models as _sessions  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
@@ -83,6 +84,7 @@ def _register_blueprints(app: Flask) -> None:
     for bp in (home.bp, accounts_bp, panel_bp, admin.bp, job_views.bp, invitations_bp, selection_bp, pool_bp):
         app.register_blueprint(bp)
     app.register_blueprint(__import__("panels.selection.member_views", fromlist=["bp"]).bp)  # "seats"
+    app.register_blueprint(__import__("panels.sessions.views", fromlist=["bp"]).bp)  # "sessions"
 
 
 def _security_headers(response):

@@ -48,6 +48,10 @@ PERMISSIONS: dict[str, set[Role]] = {
     "pool.register_by_phone": STAFF,
     "selection.manage": MANAGERS,
     "selection.view": {Role.ADMIN, Role.ORGANISER, Role.FACILITATOR, Role.OBSERVER},
+    "programme.view": ANYONE_ON_PANEL,  # sessions, agendas, speakers, materials
+    "programme.staff": {Role.ADMIN, Role.ORGANISER, Role.FACILITATOR, Role.OBSERVER},  # budget, balance
+    "programme.manage": STAFF,  # facilitators and organisers plan the programme
+    "programme.ask": {Role.MEMBER},  # members ask questions and request witnesses
     "system.outbox": {Role.ADMIN},
     "system.audit": {Role.ADMIN},
 }

@@ -81,6 +81,9 @@ def _stages(panel) -> list[tuple[str, str, str]]:
     if can(current_user, "selection.view", panel=panel):
         stages.append(("Selection", url_for("selection.overview", panel_id=panel.id),
                        "Targets from the census, feasibility, the draw and its public report."))
+    if can(current_user, "programme.view", panel=panel):
+        stages.append(("Programme", url_for("sessions.programme", panel_id=panel.id),
+                       "Sessions and agendas, speakers, materials, members' questions, calendar."))
     return stages
 
 

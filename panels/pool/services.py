@@ -38,7 +38,7 @@ from .models import STATUSES, SUPPORT_NEEDS, RegistrationSettings, Volunteer
 
 log = logging.getLogger(__name__)
 
-PUBLIC_ID_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+PUBLIC_ID_ALPHABET = codes.ALPHABET  # no 0/O, 1/I/L: easy to read out on the phone
 TIMING_SALT = "pool.registration-timing"
 DEFAULT_MIN_SECONDS = 3.0
 DEFAULT_MAX_AGE = 2 * 3600

@@ -198,7 +198,7 @@ class Member:
     def state(self) -> str:
         """One word for the members page: confirmed, pending, declined, expired, withdrawn, replaced, not invited."""
         status = self.volunteer.status
-        if status in ("withdrawn", "replaced", "declined"):
+        if status in ("withdrawn", "replaced", "declined", "confirmed"):
             return status
         if self.confirmation is None:
             return "not invited"
@@ -208,9 +208,11 @@ class Member:
 def members(panel) -> list[Member]:
     """Everyone on the panel or invited to it: the selected, confirmed, and those who left it."""
     invited = select(Confirmation.volunteer_id).where(Confirmation.panel_id == panel.id)
+    left = select(Replacement.dropout_id).where(Replacement.panel_id == panel.id)
     volunteers = db.session.scalars(select(Volunteer).where(
         Volunteer.panel_id == panel.id,
-        Volunteer.status.in_(ON_PANEL) | Volunteer.id.in_(invited)).order_by(Volunteer.public_id)).all()
+        Volunteer.status.in_(ON_PANEL) | Volunteer.id.in_(invited) | Volunteer.id.in_(left))
+        .order_by(Volunteer.public_id)).all()
     latest_by = {}
     for c in db.session.scalars(select(Confirmation).where(Confirmation.panel_id == panel.id)
                                 .order_by(Confirmation.id)):

@@ -205,7 +205,6 @@ def confirm(confirmation_token: str):
             with suppress(confirmations.ConfirmationError):
                 confirmations.respond(confirmation_token, form.answer.data)
             return redirect(url_for("seats.confirm", confirmation_token=confirmation_token, lang=lang))
-        db.session.rollback()
     elif request.method == "POST":
         return redirect(url_for("seats.confirm", confirmation_token=confirmation_token, lang=lang))
     values = confirmations.context(confirmation, lang)

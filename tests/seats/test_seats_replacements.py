@@ -185,3 +185,21 @@ def test_replacements_through_the_page(app, world, as_user):
     assert "seat open" not in done
     with app.app_context():
         assert volunteer(leaving_pid).status == "replaced"
+
+
+def test_a_proposal_that_cannot_be_made_says_why(app, world, as_user):
+    with app.app_context():
+        panel = prepare(world)
+        draw = real_draw(panel, world.organiser.id)
+        leaving = volunteer(sorted(draw.selected)[0])
+        confirmations.mark_dropout(db.session.get(User, world.organiser.id), leaving, "Ill")
+        for v in db.session.scalars(select(Volunteer).where(Volunteer.status == "pool")):
+            v.status = "withdrawn"
+        db.session.commit()
+        job = replacements.propose(db.session.get(User, world.organiser.id), panel, [leaving.id])
+        assert wait(job.id, 60).status == "failed"
+        job_id = job.id
+        db.session.remove()
+    page = as_user("organiser").get(f"/panels/{world.panel.id}/replacements?proposal={job_id}").data.decode()
+    assert "No replacements can be proposed: only 0 eligible volunteers for 1 places." in page
+    assert "Confirm these replacements" not in page

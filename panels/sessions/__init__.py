@@ -1,0 +1,1 @@
+"""Sessions: the panel's programme (sessions, agenda items), speakers, materials, member questions."""
