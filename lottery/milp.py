@@ -108,18 +108,19 @@ class PanelSolver:
         self.mip_calls += 1
         self._found = []
         h.run()
+        # read the outcome before restoring the bounds (changing the model resets it)
+        status = h.getModelStatus()
+        info = h.getInfo()
+        x = np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
         if lo is not None:
             h.changeColsBounds(T, np.arange(T, dtype=np.int32), np.zeros(T),
                                self.ts.sizes.astype(float))
-        status = h.getModelStatus()
-        info = h.getInfo()
         if status == highspy.HighsModelStatus.kInfeasible:
             return None, -np.inf, -np.inf
         bound = float(info.mip_dual_bound) if status == highspy.HighsModelStatus.kOptimal \
             else INF
         if info.primal_solution_status != 2:  # no feasible solution (time limit)
             return None, -np.inf, bound
-        x = np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
         if not self.ts.panel_ok(x, self.lo, self.hi):
             return None, -np.inf, bound
         val = float(np.asarray(weights, dtype=float) @ x)
@@ -169,8 +170,8 @@ class PanelSolver:
                                 np.array(e.data_out.mip_solution)))
 
         def interrupt(e) -> None:
-            if self._found and max(v for v, _ in self._found) >= self._stop:
-                e.interrupt()
+            # the flag persists between runs: always set it
+            e.interrupt(bool(self._found) and max(v for v, _ in self._found) >= self._stop)
 
         self.h.cbMipImprovingSolution.subscribe(improving)
         self.h.cbMipInterrupt.subscribe(interrupt)

@@ -79,12 +79,13 @@ def _register_blueprints(app: Flask) -> None:
     from .invitations.views import bp as invitations_bp
     from .panel.views import bp as panel_bp
     from .pool.views import bp as pool_bp
+    from .selection.member_views import bp as seats_bp
     from .selection.views import bp as selection_bp
+    from .sessions.views import bp as sessions_bp
 
-    for bp in (home.bp, accounts_bp, panel_bp, admin.bp, job_views.bp, invitations_bp, selection_bp, pool_bp):
+    for bp in (home.bp, accounts_bp, panel_bp, admin.bp, job_views.bp, invitations_bp, selection_bp,
+               pool_bp, seats_bp, sessions_bp):
         app.register_blueprint(bp)
-    app.register_blueprint(__import__("panels.selection.member_views", fromlist=["bp"]).bp)  # "seats"
-    app.register_blueprint(__import__("panels.sessions.views", fromlist=["bp"]).bp)  # "sessions"
 
 
 def _security_headers(response):

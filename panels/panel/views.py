@@ -81,6 +81,12 @@ def _stages(panel) -> list[tuple[str, str, str]]:
     if can(current_user, "selection.view", panel=panel):
         stages.append(("Selection", url_for("selection.overview", panel_id=panel.id),
                        "Targets from the census, feasibility, the draw and its public report."))
+    if can(current_user, "pool.view", panel=panel):
+        stages.append(("Members", url_for("seats.members", panel_id=panel.id),
+                       "Who has confirmed their seat, reminders, and members who left."))
+    if can(current_user, "selection.manage", panel=panel):
+        stages.append(("Replacements", url_for("seats.replacements", panel_id=panel.id),
+                       "Fill the seats of members who declined or dropped out, keeping the targets."))
     if can(current_user, "programme.view", panel=panel):
         stages.append(("Programme", url_for("sessions.programme", panel_id=panel.id),
                        "Sessions and agendas, speakers, materials, members' questions, calendar."))

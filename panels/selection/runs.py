@@ -155,6 +155,8 @@ def population_shares(panel) -> dict[tuple[str, str], float]:
 
 def publish(actor, run: SelectionRun) -> None:
     require(actor, "selection.manage", panel=run.panel)
+    if "replacement_for" in (run.snapshot or {}):
+        raise RunRefused("A replacement run is shown on the replacements page, not published as the draw.")
     if run.kind != "final" or run.status not in ("succeeded", ceremony_module.AWAITING):
         raise RunRefused("Only a completed final run, or a ceremony's numbered list, can be published.")
     run.published_at = utcnow()

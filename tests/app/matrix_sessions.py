@@ -46,8 +46,10 @@ def url_values(world, app) -> dict:
         speaker = Speaker(panel_id=world.panel.id, name="Matrix Speaker", perspective="neutral")
         session = ProgrammeSession(panel_id=world.panel.id, number=1, title="Matrix session",
                                    phase="orientation_learning", start="09:30", end="16:30",
-                                   agenda=[{"title": "Welcome", "type": "plenary", "start": "09:30",
-                                            "end": "10:00", "items": [], "speakers": []}] * 40)
+                                   agenda=[{"title": f"Item {i}", "type": "plenary",
+                                            "start": f"{10 + i // 4:02d}:{15 * (i % 4):02d}",
+                                            "end": f"{10 + (i + 1) // 4:02d}:{15 * ((i + 1) % 4):02d}",
+                                            "items": [], "speakers": []} for i in range(10)])
         material = Material(panel_id=world.panel.id, title="Matrix material", language="en")
         db.session.add_all([speaker, session, material])
         db.session.flush()

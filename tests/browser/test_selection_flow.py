@@ -64,3 +64,24 @@ def test_organiser_draws_and_publishes_a_panel(app, world, live_server, page, lo
     assert "Person" not in public.content() and "@test.example" not in public.content()
     check_axe(public)
     public.context.close()
+
+    # The organiser invites the drawn members to confirm; one of them answers through the emailed link.
+    page.goto(f"{live_server}/panels/{world.panel.id}/members")
+    page.get_by_role("button", name="Send the invitations to confirm").click()
+    from panels.extensions import db
+    from panels.selection.models import SelectionRun
+    from tests.seats.seats_helpers import path_for, volunteer
+
+    with app.app_context():
+        drawn = db.session.query(SelectionRun).filter_by(kind="final").one().selected[0]
+        link = path_for(volunteer(drawn).id)
+        db.session.remove()
+    member = page.context.browser.new_context().new_page()
+    member.goto(live_server + link)
+    member.locator("label.usa-radio__label", has_text="Yes, I will take part").click()
+    member.get_by_role("button", name="Send my answer").click()
+    expect(member.get_by_role("heading", level=1)).to_have_text("Thank you. You are on the panel.")
+    with app.app_context():
+        assert volunteer(drawn).status == "confirmed"
+        db.session.remove()
+    member.context.close()
