@@ -59,6 +59,38 @@ def build(org) -> list[str]:
         run.finished_at = run.published_at = utcnow() - timedelta(days=50)
         panel.status = "sitting"
         db.session.commit()
+    replaced = _confirmations_and_a_replacement(panel, run)
     s = run.report["summary"]
     return [f"  {panel.title} ({panel.status}): {s['k']} drawn from {s['n']} volunteers, smallest chance "
-            f"{100 * s['min_probability']:.1f} %; public report at /p/{panel.id}/selection"]
+            f"{100 * s['min_probability']:.1f} %; public report at /p/{panel.id}/selection; "
+            f"{replaced} replacement(s) on record"]
+
+
+def _confirmations_and_a_replacement(panel: Panel, run: SelectionRun) -> int:
+    """Everyone invited; all confirm but one, who declines and is replaced by lottery."""
+    from ..pool.models import Volunteer
+    from ..selection import confirmation, replacements
+    from ..selection.models import Replacement
+
+    done = db.session.scalar(select(Replacement).filter_by(panel_id=panel.id))
+    if done is not None and done.replacement_id is not None:
+        return db.session.query(Replacement).filter_by(panel_id=panel.id).count()
+    organiser = db.session.scalar(select(User).filter_by(email="organiser@riverton.example"))
+    confirmation.send_invitations(organiser, panel, run)
+    drawn = db.session.scalars(select(Volunteer).where(Volunteer.panel_id == panel.id,
+                                                       Volunteer.public_id.in_(run.selected))
+                               .order_by(Volunteer.public_id)).all()
+    leaving = drawn[3]
+    for volunteer in drawn:
+        if volunteer.status == "selected":
+            answer = "decline" if volunteer.id == leaving.id else "confirm"
+            confirmation.record_for(organiser, volunteer, answer, channel="phone",
+                                    note="Demo: answered by phone")
+    previous = current_app.config.get("JOB_EXECUTOR")
+    current_app.config["JOB_EXECUTOR"] = "sync"
+    try:
+        job = replacements.propose(organiser, panel, [leaving.id], seed="replacement draw, 12 October 2026")
+        replacements.apply(organiser, panel, job.id, accept_relaxation=True)
+    finally:
+        current_app.config["JOB_EXECUTOR"] = previous
+    return db.session.query(Replacement).filter_by(panel_id=panel.id).count()

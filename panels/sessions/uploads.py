@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 from pathlib import Path
 
+from flask import current_app
 from werkzeug.datastructures import FileStorage
 
 from ..uploads import UploadError, upload_dir
@@ -51,11 +52,13 @@ def material_path(stored_name: str) -> Path:
     return upload_dir(FOLDER) / stored_name
 
 
-def save_material(file: FileStorage, *, max_bytes: int = MAX_BYTES) -> dict:
+def save_material(file: FileStorage, *, max_bytes: int | None = None) -> dict:
     """Keep an allowed upload under a random name; UploadError (with the fix) for anything else.
 
-    Returns ``filename`` (as uploaded), ``stored_name``, ``content_type`` and ``size``.
+    Returns ``filename`` (as uploaded), ``stored_name``, ``content_type`` and ``size``. The size
+    limit is ``max_bytes``, else the ``MATERIAL_MAX_BYTES`` setting, else 20 MB.
     """
+    max_bytes = max_bytes or current_app.config.get("MATERIAL_MAX_BYTES") or MAX_BYTES
     original = Path(file.filename or "").name
     suffix = Path(original.lower()).suffix
     if suffix not in TYPES:
@@ -76,7 +79,9 @@ def save_material(file: FileStorage, *, max_bytes: int = MAX_BYTES) -> dict:
             if size > max_bytes:
                 out.close()
                 target.unlink()
-                raise UploadError(f"The file is larger than {max_bytes // (1024 * 1024)} MB. "
+                limit = (f"{max_bytes // (1024 * 1024)} MB" if max_bytes >= 1024 * 1024
+                         else f"{max_bytes // 1024} KB")
+                raise UploadError(f"The file is larger than {limit}. "
                                   "Make it smaller (for example, compress its images) or add it as a link.")
             out.write(chunk)
     return {"filename": original[:255], "stored_name": stored, "content_type": TYPES[suffix][0], "size": size}
