@@ -15,6 +15,7 @@ import numpy as np
 from .compress import TypeSpace
 
 INF = highspy.kHighsInf
+PRICE_GAIN = 0.5  # the pricing MIP stops at this share of the LP relaxation's gain
 
 
 def new_highs(time_limit: float | None = None) -> highspy.Highs:
@@ -210,8 +211,8 @@ class PanelSolver:
             bound = max(bound, out[0][0])
         return out, bound, optimal
 
-    def columns(self, weights: np.ndarray, threshold: float, eps: float, gain: float = 0.5
-                ) -> tuple[list[tuple[float, np.ndarray]], float, float, bool]:
+    def columns(self, weights: np.ndarray, threshold: float, eps: float,
+                gain: float | None = None) -> tuple[list[tuple[float, np.ndarray]], float, float, bool]:
         """Panels worth more than ``threshold + eps`` (value, counts; best first), the LP
         relaxation value, a proven upper bound on every panel's value and whether "no
         panel" is proven. Cheap first: the LP relaxation (a bound; its optimum if
@@ -236,6 +237,7 @@ class PanelSolver:
         x, val, _ = self._mip(w, fl, np.minimum(np.ceil(xf - 1e-9), self.ts.sizes))
         if x is not None and val > threshold + eps:
             return [(val, x)], lp_val, lp_val, False
+        gain = PRICE_GAIN if gain is None else gain
         stop = threshold + max(eps, gain * (lp_val - threshold))
         out, bound, optimal = self._mip_columns(w, threshold + eps, stop)
         return out, lp_val, min(bound, lp_val), optimal and not out

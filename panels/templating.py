@@ -12,8 +12,10 @@ from .roles import Role
 def _nav() -> list[tuple[str, str]]:
     from flask import url_for
 
+    from flask_babel import gettext as _
+
     if not current_user.is_authenticated:
-        return [("Home", url_for("home.index"))]
+        return [(_("Home"), url_for("home.index"))]
     items = [("Your panels", url_for("home.index"))]
     seen = set()
     for membership in current_user.memberships:

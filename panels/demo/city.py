@@ -112,6 +112,8 @@ def build() -> list[str]:
 
     recruitment = recruiting.build(org, climate)
     drawn = selection.build(org)
+    from . import sessions as programme_demo
+    drawn += programme_demo.build(org)
 
     lines = [f"Demo city: {org.name}", "", "Logins (password for all: " + PASSWORD + "):"]
     lines += [f"  {role:<12} {email}" for email, _name, role, _ in STAFF]
