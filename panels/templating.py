@@ -11,7 +11,6 @@ from .roles import Role
 
 def _nav() -> list[tuple[str, str]]:
     from flask import url_for
-
     from flask_babel import gettext as _
 
     if not current_user.is_authenticated:

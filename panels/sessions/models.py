@@ -79,7 +79,8 @@ class Speaker(db.Model):
 
     @property
     def interest_list(self) -> list[str]:
-        return [line.strip() for line in (self.interests or "").splitlines() if line.strip()]
+        lines = [line.strip() for line in (self.interests or "").splitlines() if line.strip()]
+        return [line for line in lines if line.strip(" .").lower() not in {"none", "no interests", "n/a"}]
 
 
 class Material(db.Model):

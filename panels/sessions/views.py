@@ -19,6 +19,8 @@ from flask import (
 from flask_login import current_user
 from sqlalchemy import select
 
+from curriculum.budget import LEARNING_RANGE
+
 from ..access import access, can
 from ..charts import bar_chart, to_svg
 from ..extensions import db
@@ -239,7 +241,8 @@ def budget(panel_id: int):
     chart = to_svg(bar_chart(labels, {"Hours": list(b.hours_by_phase.values())}, title="Hours per phase"),
                    description="; ".join(f"{label}: {h:.1f} hours" for label, h in
                                          zip(labels, b.hours_by_phase.values(), strict=True)))
-    return render_template("sessions/budget.html", budget=b, chart=chart, **_common())
+    return render_template("sessions/budget.html", budget=b, chart=chart, learning_range=LEARNING_RANGE,
+                           **_common())
 
 
 @bp.route("/panels/<int:panel_id>/programme/balance")

@@ -14,6 +14,8 @@ MATRIX = {
     "pool.settings": MANAGERS,
     "pool.volunteers": MANAGERS,  # personal data: organisers of the panel and admins only
     "pool.export_csv": MANAGERS,
+    "pool.import_upload": MANAGERS,
+    "pool.import_map": MANAGERS,
 }
 
 MANAGE_TOKEN = "matrix-private-link-token"
@@ -42,5 +44,9 @@ def url_values(world, app) -> dict:
                                  manage_token_hash=services.hash_token(MANAGE_TOKEN)))
         db.session.commit()
         short_code = settings.short_code
+        from panels.uploads import upload_dir
+
+        upload = "0" * 32 + ".csv"
+        (upload_dir("pools", str(world.panel.id)) / upload).write_text("first_name,email,age\nAna,ana@x.org,40+\n")
         db.session.remove()
-    return {"short_code": short_code, "manage_token": MANAGE_TOKEN}
+    return {"short_code": short_code, "manage_token": MANAGE_TOKEN, "upload": upload}
