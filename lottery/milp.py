@@ -16,6 +16,7 @@ from .compress import TypeSpace
 
 INF = highspy.kHighsInf
 PRICE_GAIN = 0.5  # the pricing MIP stops at this share of the LP relaxation's gain
+NEIGHBOURS = 2    # the neighbourhood MIP frees this many times k unseated types
 
 
 def new_highs(time_limit: float | None = None) -> highspy.Highs:
@@ -177,26 +178,35 @@ class PanelSolver:
         self.h.cbMipImprovingSolution.subscribe(improving)
         self.h.cbMipInterrupt.subscribe(interrupt)
 
-    def _mip_columns(self, weights: np.ndarray, floor: float, stop: float
+    def _mip_columns(self, weights: np.ndarray, floor: float, stop: float,
+                     free: np.ndarray | None = None
                      ) -> tuple[list[tuple[float, np.ndarray]], float, bool]:
-        """Full integer program that stops at the first solution worth ``stop``; returns
-        the valid solutions worth more than ``floor`` (best first), an upper bound on
-        every panel's value (``INF`` if interrupted) and whether it was solved to
-        optimality."""
+        """Integer program that stops at the first solution worth ``stop``; returns the
+        valid solutions worth more than ``floor`` (best first), an upper bound on every
+        panel's value (``INF`` if interrupted or restricted) and whether it was solved
+        to optimality. With ``free`` (bool per type) the other types get no seat."""
         self._watch()
         T = self.ts.n_types
+        h = self.h
         w = np.asarray(weights, dtype=float)
-        self._set_costs(self.h, w)
+        self._set_costs(h, w)
+        allc = np.arange(T, dtype=np.int32)
+        if free is not None:
+            h.changeColsBounds(T, allc, np.zeros(T),
+                               np.where(free, self.ts.sizes, 0).astype(float))
         self._found, self._stop = [], stop
         self.mip_calls += 1
-        self.h.run()
+        h.run()
         self._stop = INF
-        status = self.h.getModelStatus()
+        status = h.getModelStatus()
         optimal = status == highspy.HighsModelStatus.kOptimal
-        bound = float(self.h.getInfo().mip_dual_bound) if optimal else INF
+        bound = float(h.getInfo().mip_dual_bound) if optimal and free is None else INF
         sols = [np.rint(x[:T]).astype(np.int64) for _, x in self._found]
-        if self.h.getInfo().primal_solution_status == 2:
-            sols.append(np.rint(np.array(self.h.getSolution().col_value)).astype(np.int64))
+        if h.getInfo().primal_solution_status == 2:
+            sols.append(np.rint(np.array(h.getSolution().col_value)).astype(np.int64))
+        if free is not None:
+            h.changeColsBounds(T, allc, np.zeros(T), self.ts.sizes.astype(float))
+            optimal = False
         out, seen = [], set()
         for x in sols:
             key = x.tobytes()
@@ -233,12 +243,20 @@ class PanelSolver:
         x = np.rint(xf).astype(np.int64)
         if np.abs(xf - x).max() < 1e-9 and self.ts.panel_ok(x, self.lo, self.hi):
             return [(float(w @ x), x)], lp_val, lp_val, False
-        fl = np.floor(xf + 1e-9)
-        x, val, _ = self._mip(w, fl, np.minimum(np.ceil(xf - 1e-9), self.ts.sizes))
-        if x is not None and val > threshold + eps:
-            return [(val, x)], lp_val, lp_val, False
         gain = PRICE_GAIN if gain is None else gain
         stop = threshold + max(eps, gain * (lp_val - threshold))
+        # neighbourhood of the LP optimum: the types it seats and those whose reduced
+        # cost is closest to zero may sit; a much smaller integer program
+        rc = np.abs(np.array(h.getSolution().col_dual))
+        rc[xf > 1e-9] = -1.0
+        T = self.ts.n_types
+        m = int((xf > 1e-9).sum()) + NEIGHBOURS * self.ts.k
+        if m < T:
+            free = np.zeros(T, dtype=bool)
+            free[np.argsort(rc, kind="stable")[:m]] = True
+            out, _, _ = self._mip_columns(w, threshold + eps, stop, free)
+            if out:
+                return out, lp_val, lp_val, False
         out, bound, optimal = self._mip_columns(w, threshold + eps, stop)
         return out, lp_val, min(bound, lp_val), optimal and not out
 
