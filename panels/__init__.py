@@ -78,7 +78,7 @@ def _register_blueprints(app: Flask) -> None:
     from .accounts.views import bp as accounts_bp
     from .invitations.views import bp as invitations_bp
     from .panel.views import bp as panel_bp
-    from .pool import import_views  # noqa: F401  (adds the import pages to the pool blueprint)
+    from .pool import import_views, standing_views  # noqa: F401  (more pages on the pool blueprint)
     from .pool.views import bp as pool_bp
     from .selection.member_views import bp as seats_bp
     from .selection.views import bp as selection_bp

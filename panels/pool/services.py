@@ -297,7 +297,7 @@ ATTEMPTS = 3
 
 
 def register(settings: RegistrationSettings, data: Answers, *, letter=None, channel: str = "web",
-             actor=None) -> tuple[Volunteer, str]:
+             actor=None, previous: Volunteer | None = None) -> tuple[Volunteer, str]:
     """Write one registration (all or nothing); returns the volunteer and their private link token.
 
     Everything that only reads or computes (the letter's address, the email) happens before the
@@ -307,6 +307,8 @@ def register(settings: RegistrationSettings, data: Answers, *, letter=None, chan
     panel = settings.panel
     panel.organisation  # noqa: B018 - loaded now, not inside the write transaction
     letter_id = area = household_key = address = None
+    if previous is not None:  # a standing-pool volunteer: the household is the one they registered from
+        area, household_key, address = previous.area, previous.household_key, previous.address
     if letter is not None:
         letter_id, area = letter.id, letter.area
         if letter.address is not None:
@@ -317,9 +319,9 @@ def register(settings: RegistrationSettings, data: Answers, *, letter=None, chan
         volunteer = Volunteer(
             panel_id=settings.panel_id, public_id=_public_id(), letter_id=letter_id,
             channel=channel, language=data.language, status="pool",
-            area=area if letter is not None else (data.area or None),
+            area=area if letter is not None or previous is not None else (data.area or None),
             household_key=household_key,
-            address=address if letter is not None else (data.address or None),
+            address=address if letter is not None or previous is not None else (data.address or None),
             answers=dict(data.answers), availability=list(data.availability),
             support_needs=list(data.support_needs), support_details=data.support_details or None,
             first_name=data.first_name, last_name=data.last_name,

@@ -35,6 +35,14 @@ def _time(form, field) -> None:
         raise ValidationError("Enter a time as HH:MM, for example 09:30.") from None
 
 
+def _web(form, field) -> None:
+    if field.data and not field.data.strip().lower().startswith(("https://", "http://")):
+        raise ValidationError("Enter a web address that starts with https://.")
+
+
+WEB = [Optional(), URL(message="Enter a full web address (https://...)."), _web, Length(max=500)]
+
+
 class SessionForm(FlaskForm):
     number = IntegerField("Session number", validators=[
         DataRequired(message="Enter the session's number, for example 1."),
@@ -52,8 +60,7 @@ class SessionForm(FlaskForm):
         "Accessibility", description="Step-free access, hearing loop, quiet room, parking, toilets.",
         validators=[Optional(), Length(max=2000)])
     online_url = StringField("Online link", description="For online or hybrid sessions.",
-                             validators=[Optional(), URL(message="Enter a full web address (https://...)."),
-                                         Length(max=500)])
+                             validators=WEB)
     topics = SelectMultipleField("Topics", coerce=int, description="A standing panel takes one or two topics "
                                  "a session.", validators=[Optional()])
 
@@ -103,15 +110,23 @@ class MaterialForm(FlaskForm):
     evidence_type = SelectField("Kind of evidence", choices=EVIDENCE_CHOICES)
     sessions = SelectMultipleField("Sessions", coerce=int, validators=[Optional()])
     file = FileField("File", description="PDF, Word, OpenDocument, PowerPoint, text, PNG or JPEG; up to 20 MB.")
-    url = StringField("Or a link", validators=[Optional(), URL(message="Enter a full web address (https://...)."),
-                                               Length(max=500)])
+    url = StringField("Or a link", validators=WEB)
     note = StringField("What is in this version", validators=[Optional(), Length(max=500)])
+
+
+class MaterialInfoForm(FlaskForm):
+    title = StringField("Title", validators=[DataRequired(message="Give the material a title."), Length(max=200)])
+    summary = TextAreaField("Plain-language summary", description="What it says, in a few sentences anyone "
+                            "can read.", validators=[Optional(), Length(max=5000)])
+    language = SelectField("Language", choices=LANGUAGES)
+    perspective = StringField("Perspective", validators=[Optional(), Length(max=80)])
+    evidence_type = SelectField("Kind of evidence", choices=EVIDENCE_CHOICES)
+    sessions = SelectMultipleField("Sessions", coerce=int, validators=[Optional()])
 
 
 class VersionForm(FlaskForm):
     file = FileField("File", description="PDF, Word, OpenDocument, PowerPoint, text, PNG or JPEG; up to 20 MB.")
-    url = StringField("Or a link", validators=[Optional(), URL(message="Enter a full web address (https://...)."),
-                                               Length(max=500)])
+    url = StringField("Or a link", validators=WEB)
     note = StringField("What changed", validators=[Optional(), Length(max=500)])
 
 

@@ -32,6 +32,7 @@ from .forms import (
     AgendaItemForm,
     AnswerForm,
     MaterialForm,
+    MaterialInfoForm,
     QuestionForm,
     SessionForm,
     SpeakerForm,
@@ -351,6 +352,32 @@ def material_new(panel_id: int):
 def material_detail(panel_id: int, material_id: int):
     material = _owned(Material, g.panel, material_id)
     return render_template("sessions/material.html", material=material, form=VersionForm(), **_common())
+
+
+@bp.route("/panels/<int:panel_id>/materials/<int:material_id>/edit", methods=["GET", "POST"])
+@access("programme.manage")
+def material_edit(panel_id: int, material_id: int):
+    from ..audit import record
+
+    material = _owned(Material, g.panel, material_id)
+    form = MaterialInfoForm(obj=material)
+    form.sessions.choices = [(s.id, f"{s.number}. {s.title}") for s in services.sessions_of(g.panel)]
+    if request.method == "GET":
+        form.sessions.data = [s.id for s in material.sessions]
+        form.evidence_type.data = material.evidence_type or ""
+    if form.validate_on_submit():
+        material.title = form.title.data.strip()
+        material.summary = (form.summary.data or "").strip() or None
+        material.language = form.language.data
+        material.perspective = (form.perspective.data or "").strip() or None
+        material.evidence_type = form.evidence_type.data or None
+        material.sessions = [_session(g.panel, sid) for sid in form.sessions.data or []]
+        record("material.updated", material, actor=current_user, panel=g.panel)
+        db.session.commit()
+        flash("The material was saved.", "success")
+        return redirect(url_for("sessions.material_detail", panel_id=panel_id, material_id=material.id))
+    return render_template("sessions/material_edit.html", form=form, material=material,
+                           **_common()), 422 if form.errors else 200
 
 
 @bp.route("/panels/<int:panel_id>/materials/<int:material_id>/versions", methods=["POST"])

@@ -16,6 +16,8 @@ MATRIX = {
     "pool.export_csv": MANAGERS,
     "pool.import_upload": MANAGERS,
     "pool.import_map": MANAGERS,
+    "pool.standing_pool": MANAGERS,
+    "pool.register_again": PUBLIC,
 }
 
 MANAGE_TOKEN = "matrix-private-link-token"
@@ -49,4 +51,4 @@ def url_values(world, app) -> dict:
         upload = "0" * 32 + ".csv"
         (upload_dir("pools", str(world.panel.id)) / upload).write_text("first_name,email,age\nAna,ana@x.org,40+\n")
         db.session.remove()
-    return {"short_code": short_code, "manage_token": MANAGE_TOKEN, "upload": upload}
+    return {"short_code": short_code, "manage_token": MANAGE_TOKEN, "upload": upload, "token": "not-a-real-token"}

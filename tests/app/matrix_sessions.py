@@ -22,6 +22,7 @@ MATRIX = {
     "sessions.materials": ON_PANEL,
     "sessions.material_new": PLANNERS,
     "sessions.material_detail": ON_PANEL,
+    "sessions.material_edit": PLANNERS,
     "sessions.material_version_add": PLANNERS,
     "sessions.material_file": ON_PANEL,
     "sessions.public_material": PUBLIC,
