@@ -64,6 +64,7 @@ class Master:
         self.columns: list[np.ndarray] = []
         self.keys: set[bytes] = set()
         self.fixed = np.full(T, np.nan)
+        self._matrix = np.zeros((0, T))
 
     def add(self, x: np.ndarray) -> bool:
         key = x.tobytes()
@@ -76,6 +77,12 @@ class Master:
         val = np.concatenate([[1.0], x[nz] / self.ts.sizes[nz]])
         self.h.addCol(0.0, 0.0, INF, len(idx), idx, val)
         return True
+
+    def best_column(self, weights: np.ndarray) -> np.ndarray:
+        """The column worth most to ``weights`` (a valid panel to start the MIP from)."""
+        if len(self._matrix) != len(self.columns):
+            self._matrix = np.array(self.columns, dtype=float)
+        return self.columns[int(np.argmax(self._matrix @ weights))]
 
     def fix(self, types: np.ndarray, level: float) -> None:
         for t in types:
@@ -161,7 +168,8 @@ def initial_panels(ts: TypeSpace, solver: PanelSolver, blocked: np.ndarray) -> t
     cut = 0.5 / ts.sizes.max() if T else 0.0
     while not covered.all():
         w = np.where(covered, 0.0, 1.0 / ts.sizes)
-        cols, _, _, proven = solver.columns(w, cut, 0.0, gain=0.0)
+        cols, _, _, proven = solver.columns(w, cut, 0.0, gain=0.0,
+                                            start=panels[-1] if panels else None)
         if not cols:
             if proven:
                 break
@@ -245,7 +253,9 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
                 ys, ws = alpha * dc + (1 - alpha) * y, alpha * wc + (1 - alpha) * threshold
             else:
                 ys, ws = y, threshold
-            cols, _, pbound, proven = solver.columns(ys / sizes, ws, PRICE_EPS)
+            ws_t = ys / sizes
+            start = master.best_column(ws_t)
+            cols, _, pbound, proven = solver.columns(ws_t, ws, PRICE_EPS, start=start)
             added = False
             for _, x in cols:
                 if float(y @ (x / sizes)) > threshold + PRICE_EPS and master.add(x):

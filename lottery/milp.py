@@ -179,12 +179,13 @@ class PanelSolver:
         self.h.cbMipInterrupt.subscribe(interrupt)
 
     def _mip_columns(self, weights: np.ndarray, floor: float, stop: float,
-                     free: np.ndarray | None = None
+                     free: np.ndarray | None = None, start: np.ndarray | None = None
                      ) -> tuple[list[tuple[float, np.ndarray]], float, bool]:
         """Integer program that stops at the first solution worth ``stop``; returns the
         valid solutions worth more than ``floor`` (best first), an upper bound on every
         panel's value (``INF`` if interrupted or restricted) and whether it was solved
-        to optimality. With ``free`` (bool per type) the other types get no seat."""
+        to optimality. With ``free`` (bool per type) the other types get no seat;
+        ``start`` is a valid panel given to the solver as its first incumbent."""
         self._watch()
         T = self.ts.n_types
         h = self.h
@@ -194,6 +195,11 @@ class PanelSolver:
         if free is not None:
             h.changeColsBounds(T, allc, np.zeros(T),
                                np.where(free, self.ts.sizes, 0).astype(float))
+        if start is not None:
+            sol = highspy.HighsSolution()
+            sol.col_value = start.astype(float).tolist()
+            sol.value_valid = True
+            h.setSolution(sol)
         self._found, self._stop = [], stop
         self.mip_calls += 1
         h.run()
@@ -222,12 +228,14 @@ class PanelSolver:
         return out, bound, optimal
 
     def columns(self, weights: np.ndarray, threshold: float, eps: float,
-                gain: float | None = None) -> tuple[list[tuple[float, np.ndarray]], float, float, bool]:
+                gain: float | None = None, start: np.ndarray | None = None) -> tuple[list[tuple[float, np.ndarray]], float, float, bool]:
         """Panels worth more than ``threshold + eps`` (value, counts; best first), the LP
         relaxation value, a proven upper bound on every panel's value and whether "no
         panel" is proven. Cheap first: the LP relaxation (a bound; its optimum if
-        integral), its rounding, then the integer program stopped at the first panel
-        reaching ``threshold + gain * (LP - threshold)``."""
+        integral), the integer program restricted to a neighbourhood of the LP optimum,
+        then the full one, both stopped at the first panel reaching
+        ``threshold + gain * (LP - threshold)`` and started from the valid panel
+        ``start`` if given (finding a first solution is the slow part)."""
         self.calls += 1
         w = np.asarray(weights, dtype=float)
         h = self.lp
@@ -250,14 +258,16 @@ class PanelSolver:
         rc = np.abs(np.array(h.getSolution().col_dual))
         rc[xf > 1e-9] = -1.0
         T = self.ts.n_types
-        m = int((xf > 1e-9).sum()) + NEIGHBOURS * self.ts.k
+        m = int((xf > 1e-9).sum() + NEIGHBOURS * self.ts.k)
         if m < T:
             free = np.zeros(T, dtype=bool)
             free[np.argsort(rc, kind="stable")[:m]] = True
-            out, _, _ = self._mip_columns(w, threshold + eps, stop, free)
+            if start is not None:
+                free |= start > 0
+            out, _, _ = self._mip_columns(w, threshold + eps, stop, free, start)
             if out:
                 return out, lp_val, lp_val, False
-        out, bound, optimal = self._mip_columns(w, threshold + eps, stop)
+        out, bound, optimal = self._mip_columns(w, threshold + eps, stop, None, start)
         return out, lp_val, min(bound, lp_val), optimal and not out
 
     def any_panel(self) -> np.ndarray | None:

@@ -130,6 +130,7 @@ def run_detail(panel_id: int, run_id: int):
     run = _run(run_id)
     return render_template("selection/report.html", panel=g.panel, run=run, public=False,
                            view=report_view.build(run) if run.report else None, number_form=NumberForm(),
+                           letters=_letters(panel_id),
                            can_manage=can(current_user, "selection.manage", panel=g.panel))
 
 
@@ -167,14 +168,10 @@ def run_number(panel_id: int, run_id: int):
 @bp.route("/p/<int:panel_id>/selection/report.pdf")
 @access("public")
 def public_pdf(panel_id: int):
-    from sqlalchemy import func
-
-    from ..invitations.models import Letter
     from .report_pdf import selection_pdf
 
     panel, run = _published(panel_id)
-    letters = db.session.scalar(select(func.count()).select_from(Letter).where(Letter.panel_id == panel_id))
-    return Response(selection_pdf(panel, run, letters), mimetype="application/pdf",
+    return Response(selection_pdf(panel, run, _letters(panel_id)), mimetype="application/pdf",
                     headers={"Content-Disposition": f"inline; filename=selection-report-{panel_id}.pdf"})
 
 
@@ -193,6 +190,14 @@ def ceremony_list(panel_id: int):
                     headers={"Content-Disposition": "attachment; filename=numbered-panels.csv"})
 
 
+def _letters(panel_id: int) -> int:
+    from sqlalchemy import func
+
+    from ..invitations.models import Letter
+
+    return db.session.scalar(select(func.count()).select_from(Letter).where(Letter.panel_id == panel_id)) or 0
+
+
 def _published(panel_id: int, ceremony_only: bool = False) -> tuple[Panel, SelectionRun]:
     panel = db.session.get(Panel, panel_id) or abort(404)
     run = db.session.scalar(select(SelectionRun).where(
@@ -209,7 +214,7 @@ def _published(panel_id: int, ceremony_only: bool = False) -> tuple[Panel, Selec
 def public_report(panel_id: int):
     panel, run = _published(panel_id)
     return render_template("selection/report.html", panel=panel, run=run, public=True,
-                           view=report_view.build(run), can_manage=False)
+                           view=report_view.build(run), can_manage=False, letters=_letters(panel_id))
 
 
 @bp.route("/p/<int:panel_id>/selection/<name>")

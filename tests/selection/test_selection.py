@@ -221,3 +221,56 @@ def test_a_public_ceremony_fixes_the_panel_from_the_published_list(app, ready, a
     assert report["draw"]["number"] == 427
     assert lottery.verify_report(report, tmp_path / "quotas.csv", tmp_path / "people.csv") == []
     assert b"427" in public.get(f"/p/{ready.panel.id}/ceremony").data
+
+
+def test_a_final_run_whose_process_is_killed_changes_nobody(app, ready):
+    """A real worker process is killed mid-run: the run is detected as failed, statuses are untouched,
+    and the lock no longer blocks the next run."""
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+    from datetime import timedelta
+    from pathlib import Path
+
+    from panels.db import utcnow
+    from panels.jobs import Job, reap_stale
+
+    root = Path(__file__).resolve().parents[2]
+    code = (
+        "import time, lottery\n"
+        "from panels import create_app\n"
+        "from panels.extensions import db\n"
+        "from panels.accounts.models import User\n"
+        "from panels.panel.models import Panel\n"
+        "from panels.selection import runs\n"
+        "lottery.find_portfolio = lambda *a, **k: time.sleep(120)  # a long computation\n"
+        "app = create_app({'JOB_EXECUTOR': 'thread', 'SECRET_KEY': 'x', 'JOB_HEARTBEAT': 0.2})\n"
+        "with app.app_context():\n"
+        f"    run = runs.start(db.session.get(User, {ready.organiser.id}), db.session.get(Panel, {ready.panel.id}),"
+        " kind='final')\n"
+        "    print(run.id, run.job_id, flush=True)\n"
+        "time.sleep(120)\n"
+    )
+    worker = subprocess.Popen([sys.executable, "-c", code], cwd=root, stdout=subprocess.PIPE, text=True,
+                              env={**os.environ, "PYTHONPATH": str(root)})
+    try:
+        run_id, job_id = worker.stdout.readline().split()
+        deadline = time.monotonic() + 60
+        with app.app_context():
+            while db.session.get(Job, job_id).status != "running":
+                assert time.monotonic() < deadline
+                time.sleep(0.1)
+                db.session.expire_all()
+    finally:
+        worker.send_signal(signal.SIGKILL)
+        worker.wait(timeout=10)
+    with app.app_context():
+        reap_stale(now=utcnow() + timedelta(minutes=5))
+        assert set(_statuses(ready.panel.id).values()) == {"pool"}
+        organiser = db.session.get(User, ready.organiser.id)
+        fresh = runs.start(organiser, db.session.get(Panel, ready.panel.id), kind="test")
+        dead = db.session.get(SelectionRun, int(run_id))
+        assert dead.status == "failed" and "stopped" in dead.error
+        assert wait(fresh.job_id, 120).status == "succeeded"
