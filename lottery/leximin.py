@@ -22,6 +22,7 @@ import highspy
 import numpy as np
 
 from .compress import TypeSpace
+from .exchange import Exchanger
 from .milp import INF, PanelSolver, new_highs
 
 Progress = Callable[[float, str], None]
@@ -83,6 +84,13 @@ class Master:
         if len(self._matrix) != len(self.columns):
             self._matrix = np.array(self.columns, dtype=float)
         return self.columns[int(np.argmax(self._matrix @ weights))]
+
+    def best_columns(self, weights: np.ndarray, r: int) -> list[np.ndarray]:
+        """The ``r`` columns worth most to ``weights``."""
+        if len(self._matrix) != len(self.columns):
+            self._matrix = np.array(self.columns, dtype=float)
+        order = np.argsort(-(self._matrix @ weights), kind="stable")[:r]
+        return [self.columns[int(j)] for j in order]
 
     def fix(self, types: np.ndarray, level: float) -> None:
         for t in types:
@@ -158,16 +166,23 @@ class CompactLP:
         return float(sol.col_value[T]), np.maximum(np.array(sol.row_dual[:T]), 0.0)
 
 
-def initial_panels(ts: TypeSpace, solver: PanelSolver, blocked: np.ndarray) -> tuple[
-        list[np.ndarray], np.ndarray]:
+def initial_panels(ts: TypeSpace, solver: PanelSolver, blocked: np.ndarray,
+                   exchanger: Exchanger | None = None) -> tuple[list[np.ndarray], np.ndarray]:
     """Panels covering every type that can sit on any panel; also returns the types that
-    cannot (probability 0 whatever we do)."""
+    cannot (probability 0 whatever we do). Exchanges from the last panel first, the
+    integer program when they cover nobody new."""
     T = ts.n_types
     covered = blocked.copy()
     panels: list[np.ndarray] = []
     cut = 0.5 / ts.sizes.max() if T else 0.0
     while not covered.all():
         w = np.where(covered, 0.0, 1.0 / ts.sizes)
+        if panels and exchanger is not None:
+            x = exchanger.ascend(panels[-1], w, max_moves=ts.k)
+            if float(w @ x) > cut and ts.panel_ok(x):
+                panels.append(x)
+                covered |= x > 0
+                continue
         cols, _, _, proven = solver.columns(w, cut, 0.0, gain=0.0,
                                             start=panels[-1] if panels else None)
         if not cols:
@@ -188,7 +203,9 @@ def initial_panels(ts: TypeSpace, solver: PanelSolver, blocked: np.ndarray) -> t
     return panels, impossible & ~blocked if T else impossible
 
 
-ALPHA = 0.5        # weight of the stability centre in the pricing duals
+HEURISTIC_STARTS = 3   # exchange ascents per iteration, from the best columns
+HEURISTIC_MOVES = 20   # exchanges per ascent
+ALPHA = 0.0        # weight of the stability centre in the pricing duals
 GAP_TOL = 1e-9     # a level is done when the master is this close to its bound
 
 
@@ -215,7 +232,8 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     T = ts.n_types
     sizes = ts.sizes.astype(float)
     never = np.zeros(T, dtype=bool)
-    panels, never = initial_panels(ts, solver, never)
+    exchanger = Exchanger(ts)
+    panels, never = initial_panels(ts, solver, never, exchanger)
     if not panels:
         raise ValueError("no panel satisfies the quotas")
     master = Master(ts)
@@ -230,6 +248,7 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     iterations = 0
     level_count = 0
     mispriced = 0
+    heuristic_columns = 0
     q = np.zeros(len(master.columns))
     while True:
         unfixed = np.isnan(master.fixed)
@@ -238,8 +257,8 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
         cres = compact.solve()
         zc, dc = cres if cres is not None else (INF, None)
         wc = 0.0
-        if dc is not None:
-            cols, wc, _, _ = solver.columns(dc / sizes, INF, 0.0)
+        if dc is not None and ALPHA > 0:
+            _, wc, _, _ = solver.columns(dc / sizes, INF, 0.0)
         alpha = ALPHA if dc is not None else 0.0
         bound = INF
         proven_by_compact = False
@@ -254,23 +273,30 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
             else:
                 ys, ws = y, threshold
             ws_t = ys / sizes
-            start = master.best_column(ws_t)
-            cols, _, pbound, proven = solver.columns(ws_t, ws, PRICE_EPS, start=start)
             added = False
-            for _, x in cols:
-                if float(y @ (x / sizes)) > threshold + PRICE_EPS and master.add(x):
+            for x0 in master.best_columns(ws_t, HEURISTIC_STARTS):
+                x = exchanger.ascend(x0, ws_t, HEURISTIC_MOVES)
+                if (float(y @ (x / sizes)) > threshold + PRICE_EPS and ts.panel_ok(x)
+                        and master.add(x)):
                     added = True
-                elif alpha > 0:
-                    master.add(x)
-            if alpha == 0:
-                bound = pbound
-                if not added:
-                    break
-            elif not added:
-                mispriced += 1
-                alpha = 0.0
-                continue
-            else:
+                    heuristic_columns += 1
+            if not added:
+                cols, _, pbound, proven = solver.columns(
+                    ws_t, ws, PRICE_EPS, start=master.best_column(ws_t))
+                for _, x in cols:
+                    if float(y @ (x / sizes)) > threshold + PRICE_EPS and master.add(x):
+                        added = True
+                    elif alpha > 0:
+                        master.add(x)
+                if alpha == 0:
+                    bound = pbound
+                    if not added:
+                        break
+                elif not added:
+                    mispriced += 1
+                    alpha = 0.0
+                    continue
+            if dc is not None:
                 alpha = ALPHA
             if iterations >= max_iterations or time.perf_counter() > deadline:
                 stopped = True
@@ -299,6 +325,7 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
         cols[keep], probs, lp_bound,
         {"iterations": iterations, "levels": level_count, "pricing_calls": solver.calls,
          "mip_calls": solver.mip_calls, "stopped_early": stopped, "mispriced": mispriced,
+         "heuristic_columns": heuristic_columns,
          "columns": len(master.columns), "types": T, "impossible_types": int(never.sum()),
          "t_total": round(time.perf_counter() - started, 2)},
     )

@@ -3,6 +3,8 @@ the public curriculum page and the calendar feeds."""
 
 from __future__ import annotations
 
+from urllib.parse import urlparse
+
 from flask import (
     Blueprint,
     abort,
@@ -509,7 +511,8 @@ def public(panel_id: int):
 
 
 def _ics(name: str, sessions, filename: str):
-    body = ical.calendar(name, sessions, host=request.host.split(":")[0] or "civic-panels",
+    host = urlparse(current_app.config.get("BASE_URL") or request.host_url).hostname or "civic-panels"
+    body = ical.calendar(name, sessions, host=host,
                          timezone=current_app.config.get("TIMEZONE", "Europe/London"))
     response = make_response(body)
     response.headers["Content-Type"] = "text/calendar; charset=utf-8"

@@ -117,3 +117,11 @@ def test_members_see_their_own_and_answered_questions_only(app, world, as_user):
     assert "Another member asks this" not in page
     assert "Another member asks this" in as_user("facilitator").get(
         f"/panels/{world.panel.id}/questions").get_data(as_text=True)
+
+
+def test_observers_do_not_see_who_asked(app, world, as_user):
+    _rename_member(app, world)
+    as_user("member").post(f"/panels/{world.panel.id}/questions", data={"kind": "question", "text": "Who pays?"})
+    observer = as_user("observer").get(f"/panels/{world.panel.id}/questions").get_data(as_text=True)
+    assert "Who pays?" in observer and MEMBER_NAME not in observer and "Asked by a member" in observer
+    assert MEMBER_NAME in as_user("facilitator").get(f"/panels/{world.panel.id}/questions").get_data(as_text=True)
