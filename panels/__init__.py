@@ -71,6 +71,7 @@ def _import_models() -> None:
     from .pool import models as _pool  # noqa: F401
     from .selection import models as _selection  # noqa: F401
     from .sessions import models as _sessions  # noqa: F401
+    from .sessions import participation as _participation  # noqa: F401
 
 
 def _register_blueprints(app: Flask) -> None:
