@@ -50,28 +50,36 @@ def _categories(panel) -> list[tuple[str, str]]:
     return [(c["key"], c.get("question", c["key"])) for c in (settings.categories if settings else [])]
 
 
-@bp.route("/panels/<int:panel_id>/sessions/<int:session_id>/tables", methods=["GET", "POST"])
+@bp.route("/panels/<int:panel_id>/sessions/<int:session_id>/tables")
 @access("programme.staff")
 def table_plan(panel_id: int, session_id: int):
+    return _page(_session(g.panel, session_id), AllocateForm())
+
+
+@bp.route("/panels/<int:panel_id>/sessions/<int:session_id>/tables", methods=["POST"])
+@access("programme.manage")
+def table_allocate(panel_id: int, session_id: int):
     session = _session(g.panel, session_id)
-    plan = db.session.scalar(select(TablePlan).where(TablePlan.session_id == session.id))
     form = AllocateForm()
     form.categories.choices = _categories(g.panel)
-    if request.method == "GET" and not form.categories.data:
+    if form.validate_on_submit():
+        try:
+            tables.allocate(current_user, session, table_size=form.table_size.data,
+                            categories=form.categories.data or [], together=form.together.data or "",
+                            apart=form.apart.data or "", seed=form.seed.data or None)
+        except tables.TableError as exc:
+            form.table_size.errors.append(str(exc))
+        else:
+            flash("Tables allocated.", "success")
+            return redirect(url_for("sessions.table_plan", panel_id=panel_id, session_id=session_id))
+    return _page(session, form)
+
+
+def _page(session, form: AllocateForm):
+    plan = db.session.scalar(select(TablePlan).where(TablePlan.session_id == session.id))
+    form.categories.choices = _categories(g.panel)
+    if request.method == "GET":
         form.categories.data = plan.categories if plan else [key for key, _ in form.categories.choices]
-    if request.method == "POST":
-        if not can(current_user, "programme.manage", panel=g.panel):
-            abort(403)
-        if form.validate_on_submit():
-            try:
-                tables.allocate(current_user, session, table_size=form.table_size.data,
-                                categories=form.categories.data or [], together=form.together.data or "",
-                                apart=form.apart.data or "", seed=form.seed.data or None)
-            except tables.TableError as exc:
-                form.table_size.errors.append(str(exc))
-            else:
-                flash("Tables allocated.", "success")
-                return redirect(url_for("sessions.table_plan", panel_id=panel_id, session_id=session_id))
     notes = db.session.scalars(select(TableNote).where(TableNote.session_id == session.id)
                                .order_by(TableNote.table_number, TableNote.id)).all()
     return render_template("sessions/tables.html", panel=g.panel, session=session, plan=plan,

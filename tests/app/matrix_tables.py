@@ -8,6 +8,7 @@ STAFF_WHO_PLAN = {"facilitator", "organiser", "admin"}
 
 MATRIX = {
     "sessions.table_plan": ORG_STAFF,
+    "sessions.table_allocate": STAFF_WHO_PLAN,
     "sessions.table_move": STAFF_WHO_PLAN,
     "sessions.table_lock": STAFF_WHO_PLAN,
     "sessions.table_note": STAFF_WHO_PLAN,
