@@ -83,6 +83,10 @@ def _register_blueprints(app: Flask) -> None:
     from .pool.views import bp as pool_bp
     from .selection.member_views import bp as seats_bp
     from .selection.views import bp as selection_bp
+    from .sessions import (
+        participation_views,  # noqa: F401
+        table_views,  # noqa: F401  (table plans on the sessions blueprint)
+    )
     from .sessions.views import bp as sessions_bp
 
     for bp in (home.bp, accounts_bp, panel_bp, admin.bp, job_views.bp, invitations_bp, selection_bp,

@@ -52,6 +52,10 @@ PERMISSIONS: dict[str, set[Role]] = {
     "programme.staff": {Role.ADMIN, Role.ORGANISER, Role.FACILITATOR, Role.OBSERVER},  # budget, balance
     "programme.manage": STAFF,  # facilitators and organisers plan the programme
     "programme.ask": {Role.MEMBER},  # members ask questions and request witnesses
+    "attendance.manage": STAFF,  # check-in, attendance records, support needs, expense claims
+    "attendance.check_in": {Role.MEMBER},  # members check themselves in with the session code
+    "evaluation.answer": {Role.MEMBER},  # the anonymous questionnaires
+    "evaluation.view": {Role.ADMIN, Role.ORGANISER, Role.FACILITATOR, Role.OBSERVER},  # aggregates only
     "system.outbox": {Role.ADMIN},
     "system.audit": {Role.ADMIN},
 }

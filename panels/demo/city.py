@@ -114,6 +114,9 @@ def build() -> list[str]:
     drawn = selection.build(org)
     from . import sessions as programme_demo
     drawn += programme_demo.build(org)
+    from . import tables as tables_demo
+
+    drawn += tables_demo.build(org)
 
     lines = [f"Demo city: {org.name}", "", "Logins (password for all: " + PASSWORD + "):"]
     lines += [f"  {role:<12} {email}" for email, _name, role, _ in STAFF]

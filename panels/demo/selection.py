@@ -23,8 +23,8 @@ HOUSING_PANEL = {
     "remit": "Council housing, planning policy for new homes, and support for private renters.",
     "commitment": "The council's cabinet will respond to every recommendation within four months.",
     "seats": 24,
-    "term_start": date(2026, 11, 7),
-    "term_end": date(2027, 2, 27),
+    "term_start": date(2026, 9, 26),
+    "term_end": date(2027, 1, 2),
 }
 
 
@@ -37,11 +37,11 @@ def build(org) -> list[str]:
         db.session.add(Cohort(panel_id=panel.id, number=1, label="Panel members"))
         db.session.commit()
     settings = recruiting.settings_for(panel, "housing", is_open=False)
-    settings.session_dates = ["2026-11-07", "2026-11-21", "2026-12-05", "2027-01-16", "2027-01-30",
-                              "2027-02-13", "2027-02-27"]
+    settings.session_dates = ["2026-09-26", "2026-10-10", "2026-10-24", "2026-11-07", "2026-11-21",
+                              "2026-12-05", "2026-12-19", "2027-01-02"]
     register = recruiting.register_for(org)
     mailing = recruiting.mailing_for(panel, register, name="Invitation letters, September 2026", letters=6400,
-                                     seed="riverton-housing-2026", days_ago=80)
+                                     seed="riverton-housing-2026", days_ago=110)
     recruiting.registrations_for(panel, settings, mailing, seed=24)
     db.session.commit()
     run = db.session.scalar(select(SelectionRun).filter_by(panel_id=panel.id, kind="final", status="succeeded"))
@@ -51,12 +51,12 @@ def build(org) -> list[str]:
         previous = current_app.config.get("JOB_EXECUTOR")
         current_app.config["JOB_EXECUTOR"] = "sync"
         try:
-            run = runs.start(organiser, panel, kind="final", seed="public dice roll 5-0-3 on 3 October 2026")
+            run = runs.start(organiser, panel, kind="final", seed="public dice roll 5-0-3 on 5 September 2026")
         finally:
             current_app.config["JOB_EXECUTOR"] = previous
         db.session.refresh(run)
         runs.publish(organiser, run)
-        run.finished_at = run.published_at = utcnow() - timedelta(days=50)
+        run.finished_at = run.published_at = utcnow() - timedelta(days=78)
         panel.status = "sitting"
         db.session.commit()
     replaced = _confirmations_and_a_replacement(panel, run)
@@ -89,7 +89,7 @@ def _confirmations_and_a_replacement(panel: Panel, run: SelectionRun) -> int:
     previous = current_app.config.get("JOB_EXECUTOR")
     current_app.config["JOB_EXECUTOR"] = "sync"
     try:
-        job = replacements.propose(organiser, panel, [leaving.id], seed="replacement draw, 12 October 2026")
+        job = replacements.propose(organiser, panel, [leaving.id], seed="replacement draw, 15 September 2026")
         replacements.apply(organiser, panel, job.id, accept_relaxation=True)
     finally:
         current_app.config["JOB_EXECUTOR"] = previous

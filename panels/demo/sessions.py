@@ -14,7 +14,7 @@ from ..panel.models import Panel
 from ..sessions import services
 from ..sessions.models import Material, MaterialVersion, MemberQuestion, ProgrammeSession, Speaker
 
-FIRST_SESSION = date(2026, 11, 7)
+FIRST_SESSION = date(2026, 9, 26)
 VENUE = {"venue_name": "Riverton Central Library, Assembly Room",
          "venue_address": "2 Library Square\nRiverton RV1 2LS",
          "accessibility": "Step-free entrance on Library Square; lift to all floors; hearing loop; accessible "
@@ -93,11 +93,8 @@ def _panel(org) -> Panel | None:
 
 
 def _dates(panel: Panel, n: int) -> list[date]:
-    end = panel.term_end if panel.term_end and panel.term_end > FIRST_SESSION else None
-    if end is None:
-        return [FIRST_SESSION + timedelta(days=14 * i) for i in range(n)]
-    span = (end - FIRST_SESSION).days
-    return [FIRST_SESSION + timedelta(days=round(i * span / (n - 1))) for i in range(n)]
+    """A session every other Saturday from the first one."""
+    return [FIRST_SESSION + timedelta(days=14 * i) for i in range(n)]
 
 
 def _programme(panel: Panel, speakers: list[Speaker]) -> None:
@@ -169,7 +166,9 @@ def build(org: Organisation | None = None) -> list[str]:
                 answered_at=utcnow() if answer else None,
                 session_id=by_number[5].id if answer and kind == "witness" and 5 in by_number else None))
     db.session.commit()
+    from . import participation
+    lines = participation.build(panel)
     budget = services.budget(panel)
     return [f"    programme: {len(by_number)} sessions from {FIRST_SESSION:%-d %b %Y}, {len(speakers)} speakers, "
             f"learning {budget.learning_share:.0%}; public page at /p/{panel.id}/curriculum",
-            f"    member login for this panel: {RESIDENTS[0][0]}"]
+            f"    member login for this panel: {RESIDENTS[0][0]}", *lines]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime
 
 from sqlalchemy import JSON, Boolean, ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
@@ -44,12 +45,17 @@ class ExpenseClaim(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
 
+def _random_id() -> str:
+    return uuid.uuid4().hex
+
+
 class EvaluationResponse(db.Model):
-    """One anonymous answer to a session's questionnaire: no user id is stored with the answers."""
+    """One anonymous answer to a session's questionnaire: no user id is stored with the answers,
+    and a random key, so answers cannot be paired with receipts by their order."""
 
     __tablename__ = "evaluation_response"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[str] = mapped_column(String(32), primary_key=True, default=_random_id)
     panel_id: Mapped[int] = mapped_column(ForeignKey("panel.id", ondelete="CASCADE"), index=True)
     session_id: Mapped[int | None] = mapped_column(ForeignKey("programme_session.id", ondelete="CASCADE"),
                                                    index=True)  # empty: the end-of-process questionnaire

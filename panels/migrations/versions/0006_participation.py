@@ -50,7 +50,7 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_attendance_user_id'), ['user_id'], unique=False)
 
     op.create_table('evaluation_response',
-    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('id', sa.String(length=32), nullable=False),
     sa.Column('panel_id', sa.Integer(), nullable=False),
     sa.Column('session_id', sa.Integer(), nullable=True),
     sa.Column('scores', sa.JSON(), nullable=False),
