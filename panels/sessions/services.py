@@ -281,7 +281,7 @@ def balance(panel) -> tuple[curriculum.BalanceReport, dict]:
                             s.affiliation or "") for s in speakers],
         curriculum.appearances_from_programme(programme(panel)),
         [curriculum.Material(str(m.id), m.title, m.perspective or "", m.evidence_type or "") for m in materials],
-        None,
+        panel.perspectives or None,
         [curriculum.WitnessRequest(str(q.id), "member", q.text, q.perspective, sessions.get(q.session_id),
                                    q.answer) for q in questions if q.kind == "witness"],
     )
@@ -330,3 +330,13 @@ def member_sessions(user) -> list[ProgrammeSession]:
         return []
     return list(db.session.scalars(select(ProgrammeSession).where(ProgrammeSession.panel_id.in_(panel_ids))
                                    .order_by(ProgrammeSession.date, ProgrammeSession.start)))
+
+
+def set_perspectives(actor, panel, text: str) -> list[str]:
+    """The organiser's list of perspectives (one per line) that the balance report checks."""
+    require(actor, "programme.manage", panel=panel)
+    names = list(dict.fromkeys(line.strip() for line in (text or "").splitlines() if line.strip()))
+    panel.perspectives = names
+    record("programme.perspectives_set", panel, actor=actor, perspectives=names)
+    db.session.commit()
+    return names

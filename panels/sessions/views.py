@@ -19,6 +19,7 @@ from flask import (
     url_for,
 )
 from flask_login import current_user
+from flask_wtf import FlaskForm
 from sqlalchemy import select
 
 from curriculum.budget import LEARNING_RANGE
@@ -257,7 +258,19 @@ def balance(panel_id: int):
     chart = to_svg(bar_chart(labels or ["(none)"], {"Minutes": minutes or [0]},
                              title="Speaking minutes per perspective"),
                    description="; ".join(f"{p}: {m:.0f} minutes" for p, m in zip(labels, minutes, strict=True)))
-    return render_template("sessions/balance.html", report=report, counts=counts, chart=chart, **_common())
+    return render_template("sessions/balance.html", report=report, counts=counts, chart=chart,
+                           perspectives_form=FlaskForm(), perspectives="\n".join(g.panel.perspectives or []),
+                           **_common())
+
+
+@bp.route("/panels/<int:panel_id>/programme/balance/perspectives", methods=["POST"])
+@access("programme.manage")
+def balance_perspectives(panel_id: int):
+    if not FlaskForm().validate_on_submit():
+        abort(400)
+    names = services.set_perspectives(current_user, g.panel, request.form.get("perspectives", "")[:4000])
+    flash(f"{len(names)} perspectives will be checked for a voice.", "success")
+    return redirect(url_for("sessions.balance", panel_id=panel_id))
 
 
 # --------------------------------------------------------------------------- speakers

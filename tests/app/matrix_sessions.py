@@ -17,6 +17,7 @@ MATRIX = {
     "sessions.item_delete": PLANNERS,
     "sessions.budget": STAFF_READ,
     "sessions.balance": STAFF_READ,
+    "sessions.balance_perspectives": PLANNERS,
     "sessions.speakers": ON_PANEL,
     "sessions.speaker_form": PLANNERS,
     "sessions.materials": ON_PANEL,
