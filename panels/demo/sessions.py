@@ -123,6 +123,8 @@ def build(org: Organisation | None = None) -> list[str]:
     panel = _panel(org) if org is not None else None
     if panel is None:
         return []
+    if not panel.perspectives:
+        panel.perspectives = ["for", "against", "neutral"]
     speakers = []
     for name, affiliation, perspective, tags, evidence, interests, expenses, bio in SPEAKERS:
         sp = db.session.scalar(select(Speaker).filter_by(panel_id=panel.id, name=name))

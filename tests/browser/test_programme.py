@@ -13,17 +13,30 @@ expect = pytest.importorskip("playwright.sync_api").expect
 
 def test_facilitator_builds_a_session_and_seats_the_tables(app, world, live_server, page, login_as, check_axe):
     from panels.extensions import db
-    from tests.sessions.sessions_helpers import add_session, add_speaker
+    from tests.sessions.sessions_helpers import add_speaker
     from tests.sessions_tables.fixtures import members_with_answers
 
     with app.app_context():
         members_with_answers(world, 11)
         db.session.remove()
-    session_id = add_session(app, world.panel.id, 1)
     add_speaker(app, world.panel.id, "Dr Rosa Lind", perspective="for")
 
     login_as(page, live_server, "facilitator@test.example")
-    page.goto(f"{live_server}/panels/{world.panel.id}/programme/sessions/{session_id}")
+    page.goto(f"{live_server}/panels/{world.panel.id}/programme")
+    page.get_by_role("link", name="Add a session").click()
+    page.get_by_label("Session number").fill("1")
+    page.get_by_label("Title", exact=True).fill("Where we are now")
+    page.get_by_label("Date").fill("2026-03-07")
+    page.get_by_role("button", name="Save the session").click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("Where we are now")
+    session_id = int(re.search(r"/sessions/(\d+)", page.url).group(1))
+    for title, start, end in (("Welcome talk", "10:00", "10:45"), ("Overlapping talk", "10:30", "11:00")):
+        page.get_by_label("Title", exact=True).fill(title)
+        page.get_by_label("Starts at").fill(start)
+        page.get_by_label("Ends at").fill(end)
+        page.get_by_role("button", name="Add the item").click()
+    expect(page.get_by_text("overlaps", exact=False).first).to_be_visible()
+    expect(page.get_by_role("cell", name="Overlapping talk")).to_have_count(0)
     check_axe(page)
     page.get_by_role("link", name="Tables").first.click()
     page.get_by_label("Largest table").fill("4")
