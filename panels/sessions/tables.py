@@ -21,10 +21,16 @@ class TableError(ValueError):
     pass
 
 
+LEFT = ("withdrawn", "replaced", "declined")
+
+
 def members(panel) -> list[User]:
-    """Users with the member role on the panel, by name."""
-    return db.session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
+    """Users with the member role on the panel, by name, leaving out members who have left it."""
+    users = db.session.scalars(select(User).join(Membership, Membership.user_id == User.id).where(
         Membership.panel_id == panel.id, Membership.role == "member").order_by(User.name)).all()
+    gone = {e.casefold() for e in db.session.scalars(select(Volunteer.email).where(
+        Volunteer.panel_id == panel.id, Volunteer.status.in_(LEFT), Volunteer.email.is_not(None)))}
+    return [u for u in users if u.email.casefold() not in gone]
 
 
 def attributes(panel, users: list[User]) -> dict[int, dict[str, str]]:

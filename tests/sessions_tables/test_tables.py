@@ -88,3 +88,19 @@ def test_members_cannot_see_table_plans(app, world, as_user):
     with app.app_context():
         first = session(world).id
     assert as_user("member").get(f"/panels/{world.panel.id}/sessions/{first}/tables").status_code == 403
+
+
+def test_a_member_who_left_is_not_seated_in_later_sessions(app, world, as_user):
+    from panels.pool.models import Volunteer
+
+    with app.app_context():
+        ids = members_with_answers(world, 8)
+        first, second = session(world, 1).id, session(world, 2).id
+    client = as_user("organiser")
+    client.post(f"/panels/{world.panel.id}/sessions/{first}/tables", data={"table_size": 3, "seed": "a"})
+    with app.app_context():
+        db.session.query(Volunteer).filter_by(public_id="V-T000").one().status = "withdrawn"
+        db.session.commit()
+    client.post(f"/panels/{world.panel.id}/sessions/{second}/tables", data={"table_size": 3, "seed": "b"})
+    assert ids[0] in [m for t in _plan(app, first).tables for m in t["members"]]  # the past is kept
+    assert ids[0] not in [m for t in _plan(app, second).tables for m in t["members"]]
