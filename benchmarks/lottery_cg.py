@@ -53,9 +53,10 @@ def main() -> None:
         inst = load(name)
         ts = compress(inst)
         t = time.perf_counter()
-        prog = (lambda f, m: print(f"  {time.perf_counter() - t:7.2f}s {f:.3f} {m}")) \
-            if args.verbose else None
-        tp = find_leximin(ts, levels=not args.maximin, progress=prog,
+
+        def prog(f: float, m: str, t: float = t) -> None:
+            print(f"  {time.perf_counter() - t:7.2f}s {f:.3f} {m}")
+        tp = find_leximin(ts, levels=not args.maximin, progress=prog if args.verbose else None,
                           time_limit=args.time_limit)
         secs = time.perf_counter() - t
         p = tp.type_probs(ts.sizes)

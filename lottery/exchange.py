@@ -48,47 +48,63 @@ class Exchanger:
                 for u in range(int(width[c])):
                     self.N[t, c, u] = rep.get(base + u * int(mult[c]), -1)
 
-    def ascend(self, x: np.ndarray, w: np.ndarray, max_moves: int = 50) -> np.ndarray:
-        """Steepest ascent of ``w @ x`` by exchanges from the valid panel ``x``."""
+    def ascend(self, x: np.ndarray, w: np.ndarray, rounds: int = 10) -> np.ndarray:
+        """Ascent of ``w @ x`` by exchanges from the valid panel ``x``. Each round
+        scores every exchange on the current panel and applies the best ones that do
+        not share a member (their gains add up: the objective is linear)."""
         ts = self.ts
         if self.C < 1:
             return x
         x = x.copy()
         sizes = ts.sizes
         n_hh = len(ts.households)
-        for _ in range(max_moves):
+        cidx = np.arange(self.C)
+        for _ in range(rounds):
             A = np.flatnonzero(x)
             m = len(A)
             if m < 2:
                 break
             ca = ts.codes[A]                                   # (m, C)
-            cidx = np.arange(self.C)
             B1 = self.N[A[:, None, None], cidx[None, None, :], ca[None, :, :]]  # (m, m, C)
             B2 = B1.transpose(1, 0, 2)
-            diff = ca[:, None, :] != ca[None, :, :]
-            ok = diff & (B1 >= 0) & (B2 >= 0)
+            ok = (ca[:, None, :] != ca[None, :, :]) & (B1 >= 0) & (B2 >= 0)
             ok &= np.triu(np.ones((m, m), dtype=bool), 1)[:, :, None]
-            if not ok.any():
-                break
             b1, b2 = np.where(ok, B1, 0), np.where(ok, B2, 0)
-            gain = w[b1] + w[b2] - w[A][:, None, None] - w[A][None, :, None]
-            cap = sizes - x
-            ok &= cap[b1] >= 1 + (b1 == b2)
-            ok &= cap[b2] >= 1
-            if n_hh:
-                hcount = np.bincount(self.hh_of[x > 0][self.hh_of[x > 0] >= 0],
-                                     minlength=n_hh)
-                h1, h2 = self.hh_of[b1], self.hh_of[b2]
-                ok &= (h1 < 0) | (hcount[np.maximum(h1, 0)] == 0)
-                ok &= (h2 < 0) | (hcount[np.maximum(h2, 0)] == 0)
-                ok &= (h1 < 0) | (h1 != h2)
-            gain = np.where(ok, gain, -np.inf)
-            best = int(np.argmax(gain))
-            if not gain.flat[best] > 1e-12:
+            wa = w[A]
+            gain = w[b1] + w[b2] - wa[:, None, None] - wa[None, :, None]
+            gain = np.where(ok, gain, -np.inf).ravel()
+            pos = np.flatnonzero(gain > 1e-12)
+            if len(pos) == 0:
                 break
-            i, j, c = np.unravel_index(best, gain.shape)
-            x[A[i]] -= 1
-            x[A[j]] -= 1
-            x[b1[i, j, c]] += 1
-            x[b2[i, j, c]] += 1
+            if len(pos) > 4 * m:
+                pos = pos[np.argpartition(-gain[pos], 4 * m)[:4 * m]]
+            pos = pos[np.argsort(-gain[pos], kind="stable")]
+            cap = sizes - x
+            hcount = np.zeros(n_hh, dtype=np.int64)
+            if n_hh:
+                on = self.hh_of[x > 0]
+                hcount = np.bincount(on[on >= 0], minlength=n_hh)
+            used = np.zeros(m, dtype=bool)
+            moved = False
+            for f in pos.tolist():
+                i, rest = divmod(f, m * self.C)
+                j, c = divmod(rest, self.C)
+                if used[i] or used[j]:
+                    continue
+                t1, t2 = int(b1.flat[f]), int(b2.flat[f])
+                if cap[t1] < 1 + (t1 == t2) or cap[t2] < 1:
+                    continue
+                h1, h2 = self.hh_of[t1], self.hh_of[t2]
+                if (h1 >= 0 and hcount[h1]) or (h2 >= 0 and hcount[h2]) or \
+                        (h1 >= 0 and h1 == h2):
+                    continue
+                used[i] = used[j] = True
+                for t, d in ((A[i], -1), (A[j], -1), (t1, 1), (t2, 1)):
+                    x[t] += d
+                    cap[t] -= d
+                    if self.hh_of[t] >= 0:
+                        hcount[self.hh_of[t]] += d
+                moved = True
+            if not moved:
+                break
         return x

@@ -228,7 +228,8 @@ class PanelSolver:
         return out, bound, optimal
 
     def columns(self, weights: np.ndarray, threshold: float, eps: float,
-                gain: float | None = None, start: np.ndarray | None = None) -> tuple[list[tuple[float, np.ndarray]], float, float, bool]:
+                gain: float | None = None, start: np.ndarray | None = None
+                ) -> tuple[list[tuple[float, np.ndarray]], float, float, bool]:
         """Panels worth more than ``threshold + eps`` (value, counts; best first), the LP
         relaxation value, a proven upper bound on every panel's value and whether "no
         panel" is proven. Cheap first: the LP relaxation (a bound; its optimum if
@@ -269,6 +270,15 @@ class PanelSolver:
                 return out, lp_val, lp_val, False
         out, bound, optimal = self._mip_columns(w, threshold + eps, stop, None, start)
         return out, lp_val, min(bound, lp_val), optimal and not out
+
+    def lp_value(self, weights: np.ndarray) -> float:
+        """Value of the LP relaxation: an upper bound on every panel's value."""
+        h = self.lp
+        self._set_costs(h, weights)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return INF
+        return float(h.getInfo().objective_function_value)
 
     def any_panel(self) -> np.ndarray | None:
         x, _, _ = self.best(np.zeros(self.ts.n_types))
