@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -107,8 +108,10 @@ def run_job(ctx, run_id: int) -> dict:
         people = inputs.pool_frame(panel)
         quotas = pd.DataFrame(run.snapshot["targets"])
         instance = inputs.instance(panel, run.seats, people=people, quotas=quotas)
+        # A run that reaches the limit keeps a valid, verified portfolio and says so in its report.
         portfolio = lottery.find_portfolio(instance, run.algorithm,
-                                           progress=lambda f, m: ctx.progress(0.05 + 0.75 * f, m))
+                                           progress=lambda f, m: ctx.progress(0.05 + 0.75 * f, m),
+                                           time_limit=current_app.config.get("SELECTION_TIME_LIMIT", 900))
         if run.seed_source == "ceremony":
             run = db.session.get(SelectionRun, run_id)
             result = ceremony_module.prepare(ctx, run, instance, portfolio, people)
