@@ -69,28 +69,27 @@ def detail(panel_id: int):
     )
 
 
+# Each stage's page, the permission it needs, and what it is for (areas add theirs here).
+STAGES = [
+    ("mailing.manage", "Invitation letters", "invitations.mailing_list",
+     "Draw households from the address register and print their letters."),
+    ("responses.view", "Responses", "invitations.responses",
+     "Registrations per area and over time, and the pool against the census."),
+    ("selection.view", "Selection", "selection.overview",
+     "Targets from the census, feasibility, the draw and its public report."),
+    ("pool.view", "Members", "seats.members",
+     "Who has confirmed their seat, reminders, and members who left."),
+    ("selection.manage", "Replacements", "seats.replacements",
+     "Fill the seats of members who declined or dropped out, keeping the targets."),
+    ("programme.view", "Programme", "sessions.programme",
+     "Sessions and agendas, speakers, materials, members' questions, calendar."),
+]
+
+
 def _stages(panel) -> list[tuple[str, str, str]]:
-    """Links to each stage's pages that the current user may open (areas add theirs here)."""
-    stages = []
-    if can(current_user, "mailing.manage", panel=panel):
-        stages.append(("Invitation letters", url_for("invitations.mailing_list", panel_id=panel.id),
-                       "Draw households from the address register and print their letters."))
-    if can(current_user, "responses.view", panel=panel):
-        stages.append(("Responses", url_for("invitations.responses", panel_id=panel.id),
-                       "Registrations per area and over time, and the pool against the census."))
-    if can(current_user, "selection.view", panel=panel):
-        stages.append(("Selection", url_for("selection.overview", panel_id=panel.id),
-                       "Targets from the census, feasibility, the draw and its public report."))
-    if can(current_user, "pool.view", panel=panel):
-        stages.append(("Members", url_for("seats.members", panel_id=panel.id),
-                       "Who has confirmed their seat, reminders, and members who left."))
-    if can(current_user, "selection.manage", panel=panel):
-        stages.append(("Replacements", url_for("seats.replacements", panel_id=panel.id),
-                       "Fill the seats of members who declined or dropped out, keeping the targets."))
-    if can(current_user, "programme.view", panel=panel):
-        stages.append(("Programme", url_for("sessions.programme", panel_id=panel.id),
-                       "Sessions and agendas, speakers, materials, members' questions, calendar."))
-    return stages
+    """Links to the stages' pages that the current user may open."""
+    return [(label, url_for(endpoint, panel_id=panel.id), hint)
+            for permission, label, endpoint, hint in STAGES if can(current_user, permission, panel=panel)]
 
 
 @bp.route("/panels/<int:panel_id>/edit", methods=["GET", "POST"])

@@ -101,19 +101,6 @@ class SpeakerForm(FlaskForm):
     expenses_note = TextAreaField("Expenses note", validators=[Optional(), Length(max=2000)])
 
 
-class MaterialForm(FlaskForm):
-    title = StringField("Title", validators=[DataRequired(message="Give the material a title."), Length(max=200)])
-    summary = TextAreaField("Plain-language summary", description="What it says, in a few sentences anyone "
-                            "can read.", validators=[Optional(), Length(max=5000)])
-    language = SelectField("Language", choices=LANGUAGES)
-    perspective = StringField("Perspective", validators=[Optional(), Length(max=80)])
-    evidence_type = SelectField("Kind of evidence", choices=EVIDENCE_CHOICES)
-    sessions = SelectMultipleField("Sessions", coerce=int, validators=[Optional()])
-    file = FileField("File", description="PDF, Word, OpenDocument, PowerPoint, text, PNG or JPEG; up to 20 MB.")
-    url = StringField("Or a link", validators=WEB)
-    note = StringField("What is in this version", validators=[Optional(), Length(max=500)])
-
-
 class MaterialInfoForm(FlaskForm):
     title = StringField("Title", validators=[DataRequired(message="Give the material a title."), Length(max=200)])
     summary = TextAreaField("Plain-language summary", description="What it says, in a few sentences anyone "
@@ -122,6 +109,12 @@ class MaterialInfoForm(FlaskForm):
     perspective = StringField("Perspective", validators=[Optional(), Length(max=80)])
     evidence_type = SelectField("Kind of evidence", choices=EVIDENCE_CHOICES)
     sessions = SelectMultipleField("Sessions", coerce=int, validators=[Optional()])
+
+
+class MaterialForm(MaterialInfoForm):
+    file = FileField("File", description="PDF, Word, OpenDocument, PowerPoint, text, PNG or JPEG; up to 20 MB.")
+    url = StringField("Or a link", validators=WEB)
+    note = StringField("What is in this version", validators=[Optional(), Length(max=500)])
 
 
 class VersionForm(FlaskForm):
