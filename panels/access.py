@@ -71,6 +71,15 @@ def _scope(kwargs: dict) -> dict:
     return {}
 
 
+def of_panel(model, object_id: int, panel=None):
+    """The object if it belongs to the panel in scope (a URL cannot reach another panel's), else 404."""
+    panel = panel if panel is not None else g.panel
+    obj = db.session.get(model, object_id)
+    if obj is None or obj.panel_id != panel.id:
+        abort(404)
+    return obj
+
+
 def access(rule: str):
     if rule not in {"public", "login"} and rule not in PERMISSIONS:
         raise ValueError(f"unknown access rule {rule!r}")

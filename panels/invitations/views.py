@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from lottery.households import SamplingError
 
-from ..access import access
+from ..access import access, of_panel
 from ..extensions import db
 from ..forms import ConfirmForm
 from ..uploads import UploadError, save_table
@@ -29,10 +29,7 @@ def _register(register_id: int) -> AddressRegister:
 
 
 def _mailing(mailing_id: int) -> Mailing:
-    mailing = db.session.get(Mailing, mailing_id)
-    if mailing is None or mailing.panel_id != g.panel.id:
-        abort(404)
-    return mailing
+    return of_panel(Mailing, mailing_id)
 
 
 @bp.route("/o/<org_slug>/registers")

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from contextlib import suppress
 
-from flask import Blueprint, abort, flash, g, redirect, render_template, request, url_for
+from flask import Blueprint, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, HiddenField, IntegerField, RadioField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from .. import audit
-from ..access import access
+from ..access import access, of_panel
 from ..charts import bar_chart, to_svg
 from ..db import utcnow
 from ..extensions import csrf, db, limiter
@@ -220,10 +220,7 @@ def confirm(confirmation_token: str):
 
 
 def _volunteer(volunteer_id: int) -> Volunteer:
-    volunteer = db.session.get(Volunteer, volunteer_id)
-    if volunteer is None or volunteer.panel_id != g.panel.id:
-        abort(404)
-    return volunteer
+    return of_panel(Volunteer, volunteer_id)
 
 
 @bp.route("/panels/<int:panel_id>/members")

@@ -10,7 +10,7 @@ from sqlalchemy import select
 
 import lottery
 
-from ..access import access, can
+from ..access import access, can, of_panel
 from ..extensions import db
 from ..panel.models import Panel
 from . import ceremony, inputs, report_view, runs, targets
@@ -21,10 +21,7 @@ bp = Blueprint("selection", __name__)
 
 
 def _run(run_id: int) -> SelectionRun:
-    run = db.session.get(SelectionRun, run_id)
-    if run is None or run.panel_id != g.panel.id:
-        abort(404)
-    return run
+    return of_panel(SelectionRun, run_id)
 
 
 def _feasibility(panel):

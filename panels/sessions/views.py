@@ -24,7 +24,7 @@ from sqlalchemy import select
 
 from curriculum.budget import LEARNING_RANGE
 
-from ..access import access, can
+from ..access import access, can, of_panel
 from ..charts import bar_chart, to_svg
 from ..extensions import db
 from ..forms import ConfirmForm
@@ -50,17 +50,11 @@ bp = Blueprint("sessions", __name__)
 
 
 def _session(panel, session_id: int) -> ProgrammeSession:
-    s = db.session.get(ProgrammeSession, session_id)
-    if s is None or s.panel_id != panel.id:
-        abort(404)
-    return s
+    return of_panel(ProgrammeSession, session_id, panel)
 
 
 def _owned(model, panel, object_id: int):
-    obj = db.session.get(model, object_id)
-    if obj is None or obj.panel_id != panel.id:
-        abort(404)
-    return obj
+    return of_panel(model, object_id, panel)
 
 
 def _speakers(panel) -> list[Speaker]:

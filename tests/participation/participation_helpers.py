@@ -2,21 +2,9 @@
 
 from __future__ import annotations
 
+from tests.sessions.sessions_helpers import add_session  # noqa: F401  (re-exported for the tests)
+
 PASSWORD = "correct horse battery"  # noqa: S105  (the one tests/conftest.py uses)
-
-
-def add_session(app, panel_id: int, number: int = 1, **values) -> int:
-    from panels.extensions import db
-    from panels.sessions.models import ProgrammeSession
-
-    with app.app_context():
-        data = {"title": f"Session {number}", "phase": "orientation_learning", "start": "09:30", "end": "16:30",
-                "agenda": []}
-        data.update(values)
-        s = ProgrammeSession(panel_id=panel_id, number=number, **data)
-        db.session.add(s)
-        db.session.commit()
-        return s.id
 
 
 def add_members(app, world, n: int) -> list[tuple[int, str]]:
