@@ -69,6 +69,7 @@ def _import_models() -> None:
     from .invitations import models as _invitations  # noqa: F401
     from .panel import models as _panel  # noqa: F401
     from .pool import models as _pool  # noqa: F401
+    from .recommendations import models as _recommendations  # noqa: F401
     from .selection import models as _selection  # noqa: F401
     from .sessions import models as _sessions  # noqa: F401
     from .sessions import participation as _participation  # noqa: F401
@@ -77,10 +78,12 @@ def _import_models() -> None:
 def _register_blueprints(app: Flask) -> None:
     from . import admin, home, job_views
     from .accounts.views import bp as accounts_bp
+    from .evidence import views as evidence_views
     from .invitations.views import bp as invitations_bp
     from .panel.views import bp as panel_bp
     from .pool import import_views, standing_views  # noqa: F401  (more pages on the pool blueprint)
     from .pool.views import bp as pool_bp
+    from .recommendations import drafting_views, report_views, response_views, voting_views
     from .selection.member_views import bp as seats_bp
     from .selection.views import bp as selection_bp
     from .sessions import (
@@ -90,7 +93,8 @@ def _register_blueprints(app: Flask) -> None:
     from .sessions.views import bp as sessions_bp
 
     for bp in (home.bp, accounts_bp, panel_bp, admin.bp, job_views.bp, invitations_bp, selection_bp,
-               pool_bp, seats_bp, sessions_bp):
+               pool_bp, seats_bp, sessions_bp, drafting_views.bp, voting_views.bp, report_views.bp,
+               response_views.bp, evidence_views.bp):
         app.register_blueprint(bp)
 
 

@@ -56,6 +56,20 @@ PERMISSIONS: dict[str, set[Role]] = {
     "attendance.check_in": {Role.MEMBER},  # members check themselves in with the session code
     "evaluation.answer": {Role.MEMBER},  # the anonymous questionnaires
     "evaluation.view": {Role.ADMIN, Role.ORGANISER, Role.FACILITATOR, Role.OBSERVER},  # aggregates only
+    "recommendations.view": ANYONE_ON_PANEL,  # drafts, versions, comments, amendments
+    "recommendations.draft": STAFF | {Role.MEMBER},  # write, co-author, comment, propose amendments
+    "recommendations.manage": STAFF,  # working groups, statuses, amendments to a vote
+    "votes.view": ANYONE_ON_PANEL,  # rulebooks, rounds and their results
+    "votes.manage": STAFF,  # rulebooks, rounds, paper ballots
+    "votes.cast": {Role.MEMBER},
+    "minority.write": {Role.MEMBER},  # write and co-sign minority reports
+    "report.manage": STAFF,  # assemble, open for review, publish the final report
+    "report.review": {Role.MEMBER},  # flag errors in the draft report
+    "response.view": ANYONE_ON_PANEL,
+    "response.manage": MANAGERS,  # record the government's response, progress, milestones
+    "response.rate": {Role.MEMBER},  # (former) members rate the response and implementation
+    "evidence.view": {Role.ADMIN, Role.ORGANISER, Role.FACILITATOR, Role.OBSERVER},
+    "evidence.manage": MANAGERS,  # assessments, hand-entered evidence, imports
     "system.outbox": {Role.ADMIN},
     "system.audit": {Role.ADMIN},
 }
