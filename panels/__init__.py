@@ -66,6 +66,7 @@ def _import_models() -> None:
     """Every model module, so metadata (and Alembic) sees all tables."""
     from . import audit, jobs, outbox  # noqa: F401
     from .accounts import models as _accounts  # noqa: F401
+    from .evidence import models as _evidence  # noqa: F401
     from .invitations import models as _invitations  # noqa: F401
     from .panel import models as _panel  # noqa: F401
     from .pool import models as _pool  # noqa: F401

@@ -7,6 +7,7 @@ from datetime import datetime
 from flask import current_app
 from flask_login import UserMixin
 from sqlalchemy import ForeignKey, Integer, Numeric, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -31,6 +32,9 @@ class Organisation(db.Model):
     annual_budget: Mapped[float | None] = mapped_column(Numeric(18, 2))
     budget_currency: Mapped[str | None] = mapped_column(String(3))
     government_level: Mapped[str | None] = mapped_column(String(20))
+    income_group: Mapped[str | None] = mapped_column(String(20))  # World Bank: low ... high
+    # Opted in to publishing its evidence records in the cross-organisation open data.
+    open_data: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     panels = relationship("Panel", back_populates="organisation", order_by="Panel.id")
