@@ -46,13 +46,14 @@ def create_app(config: dict | None = None) -> Flask:
     _import_models()
     _register_blueprints(app)
 
-    from . import errors, outbox
+    from . import errors, events, outbox
     from .access import check_declared
     from .templating import register as register_templating
 
     errors.register(app)
     register_templating(app)
     app.after_request(outbox.after_request_kick)
+    app.after_request(events.after_request)
     app.after_request(_security_headers)
     check_declared(app)
 

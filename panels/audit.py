@@ -7,6 +7,7 @@ from datetime import datetime
 from sqlalchemy import JSON, ForeignKey, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from . import events
 from .db import UTCDateTime, utcnow
 from .extensions import db
 
@@ -57,4 +58,6 @@ def record(
         details=details,
     )
     db.session.add(event)
+    if actor is not None:  # a person's change (not a resident registering): the panel's followers hear of it
+        events.note(event.panel_id)
     return event

@@ -7,7 +7,9 @@ the same Drawing to its story. Pages always show the numbers in a table beside i
 
 from __future__ import annotations
 
+import math
 import re
+import textwrap
 from collections.abc import Sequence
 from xml.sax.saxutils import escape
 
@@ -16,7 +18,8 @@ from reportlab.graphics import renderSVG
 from reportlab.graphics.charts.barcharts import HorizontalBarChart
 from reportlab.graphics.charts.legends import Legend
 from reportlab.graphics.charts.lineplots import LinePlot
-from reportlab.graphics.shapes import Drawing, String
+from reportlab.graphics.charts.spider import SpiderChart
+from reportlab.graphics.shapes import Drawing, Polygon, String
 from reportlab.lib import colors
 
 # A palette with enough contrast on white (WCAG 1.4.11 non-text contrast ≥ 3:1).
@@ -94,6 +97,62 @@ def line_chart(xs: Sequence[float], series: dict[str, Sequence[float]], *, title
         plot.xValueAxis.labelTextFormat = lambda v: lookup.get(float(v), "")
     drawing.add(plot)
     drawing.add(String(0, height - 14, title, fontName=FONT + "-Bold", fontSize=11, fillColor=INK))
+    drawing.__dict__["chart_title"] = title  # reportlab validates attributes; this one is ours
+    return drawing
+
+
+
+class _ScaledSpider(SpiderChart):
+    """A spider chart on a fixed scale (0..max_value), so 3 means 3 whatever the other scores are."""
+
+    def normalizeData(self, outer=0.0):  # noqa: N802 - reportlab's name
+        top = self.__dict__.get("max_value") or 1.0
+        self._norm = top
+        return [[min(max(float(e), 0.0), top) / top for e in row] for row in self.data]
+
+
+def radar_chart(labels: Sequence[str], series: dict[str, Sequence[float]], *, title: str,
+                max_value: float = 5, width: int = 560, height: int = 380) -> Drawing:
+    """A radar (spider) chart: one spoke per label, one closed line per series, rings at each step."""
+    drawing = Drawing(width, height)
+    legend_space = 18 * len(series) if len(series) > 1 else 0
+    size = min(width - 260, height - 70 - legend_space)
+    cx, cy = width / 2, 20 + size / 2
+    n = max(3, len(labels))
+    for step in range(1, int(max_value) + 1):  # the scale's rings, labelled on the first spoke
+        r = size / 2 * step / max_value
+        points = []
+        for i in range(n):
+            angle = math.pi / 2 - 2 * math.pi * i / n
+            points += [cx + r * math.cos(angle), cy + r * math.sin(angle)]
+        drawing.add(Polygon(points, strokeColor=colors.HexColor("#a9aeb1"), strokeWidth=0.5, fillColor=None))
+        drawing.add(String(cx + 3, cy + r - 9, str(step), fontName=FONT, fontSize=7, fillColor=INK))
+    chart = _ScaledSpider()
+    chart.__dict__["max_value"] = float(max_value)
+    chart.x, chart.y, chart.width, chart.height = cx - size / 2, cy - size / 2, size, size
+    chart.data = [[float(v) for v in values] for values in series.values()] or [[0.0] * n]
+    chart.labels = [textwrap.fill(str(label), 22) for label in labels]  # long names on two lines
+    chart.startAngle, chart.direction = 90, "clockwise"
+    chart.spokes.strokeColor = colors.HexColor("#71767a")
+    chart.spokeLabels.fontName, chart.spokeLabels.fontSize = FONT, 9
+    chart.spokeLabels.fillColor = INK
+    chart.spokeLabels.boxAnchor = "autox"  # labels sit outside the rim, away from the spoke
+    chart.spokes.labelRadius = 1.06
+    for i in range(len(chart.data)):
+        chart.strands[i].strokeColor = PALETTE[i % len(PALETTE)]
+        chart.strands[i].fillColor = None
+        chart.strands[i].strokeWidth = 2
+    drawing.add(chart)
+    drawing.add(String(0, height - 14, title, fontName=FONT + "-Bold", fontSize=11, fillColor=INK))
+    if len(series) > 1:
+        legend = Legend()
+        legend.x, legend.y = 0, height - 26
+        legend.alignment = "right"
+        legend.columnMaximum = len(series)
+        legend.fontName, legend.fontSize = FONT, 9
+        legend.colorNamePairs = [(PALETTE[i % len(PALETTE)], name) for i, name in enumerate(series)]
+        legend.dx = legend.dy = 8
+        drawing.add(legend)
     drawing.__dict__["chart_title"] = title  # reportlab validates attributes; this one is ours
     return drawing
 

@@ -43,11 +43,25 @@ def reap_command() -> None:
     click.echo(f"{reap_stale()} job(s) marked failed")
 
 
+@click.command("reminders")
+@with_appcontext
+@click.pass_context
+def reminders_command(ctx) -> None:
+    """Run daily from cron: confirmations (expire, remind), then the government-response clock's reminders."""
+    from .recommendations.responses import send_due_reminders
+    from .selection.confirmation import reminders_command as confirmation_reminders
+
+    ctx.invoke(confirmation_reminders)
+    click.echo(f"{send_due_reminders()} government-response reminder(s) queued")
+
+
 def register(app) -> None:
     app.cli.add_command(demo_command)
     app.cli.add_command(jobs_group)
-    from .selection.confirmation import reminders_command
     from .selection.retention import retention_command
 
     app.cli.add_command(retention_command)
     app.cli.add_command(reminders_command)
+    from .evidence.feed import feed_command
+
+    app.cli.add_command(feed_command)

@@ -117,6 +117,21 @@ def build() -> list[str]:
     from . import tables as tables_demo
 
     drawn += tables_demo.build(org)
+    from . import reporting as reporting_demo
+
+    drawn += reporting_demo.build(org)
+    from . import voting as voting_demo  # right after the drafts: the panels vote on them
+
+    drawn += voting_demo.build(org)
+    from . import final_report as final_report_demo  # after the votes: it reports on them
+
+    drawn += final_report_demo.build(org)
+    from . import government as government_demo  # after the votes and the final report it answers
+
+    drawn += government_demo.build(org)
+    from . import evidence as evidence_demo  # the very last: its feed reads every stage above
+
+    drawn += evidence_demo.build(org)
 
     lines = [f"Demo city: {org.name}", "", "Logins (password for all: " + PASSWORD + "):"]
     lines += [f"  {role:<12} {email}" for email, _name, role, _ in STAFF]

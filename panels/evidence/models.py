@@ -40,6 +40,9 @@ class EvidenceRecord(db.Model):
     source_kind: Mapped[str | None] = mapped_column(String(40))
     source_id: Mapped[int | None] = mapped_column(Integer)
     source_url: Mapped[str | None] = mapped_column(String(500))  # a page, a document or a link
+    # An uploaded source document (hand entry): the name it was uploaded with and its random stored name.
+    document_filename: Mapped[str | None] = mapped_column(String(255))
+    document_stored_name: Mapped[str | None] = mapped_column(String(80))
     confidence: Mapped[str] = mapped_column(String(24), default="self_reported")
     attribution: Mapped[str] = mapped_column(String(40), default="contributed to")
     note: Mapped[str | None] = mapped_column(Text)

@@ -64,6 +64,8 @@ def upgrade():
     sa.Column('source_kind', sa.String(length=40), nullable=True),
     sa.Column('source_id', sa.Integer(), nullable=True),
     sa.Column('source_url', sa.String(length=500), nullable=True),
+    sa.Column('document_filename', sa.String(length=255), nullable=True),
+    sa.Column('document_stored_name', sa.String(length=80), nullable=True),
     sa.Column('confidence', sa.String(length=24), nullable=False),
     sa.Column('attribution', sa.String(length=40), nullable=False),
     sa.Column('note', sa.Text(), nullable=True),
