@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from flask import Flask
+from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 from .config import PACKAGE_DIR, PROJECT_DIR
@@ -24,6 +25,7 @@ def create_app(config: dict | None = None) -> Flask:
         instance_path=settings["INSTANCE_DIR"],
     )
     app.config.update(settings)
+    app.url_map.converters["int"] = DatabaseInt
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     logging.getLogger("alembic.runtime.plugins").setLevel(logging.WARNING)
 
@@ -75,6 +77,14 @@ def _import_models() -> None:
     from .selection import models as _selection  # noqa: F401
     from .sessions import models as _sessions  # noqa: F401
     from .sessions import participation as _participation  # noqa: F401
+
+
+class DatabaseInt(IntegerConverter):
+    """An id in a URL fits the database's integer column: a bigger number is a 404, never an overflow."""
+
+    def __init__(self, map, *args, **kwargs):  # noqa: A002 - werkzeug's parameter name
+        kwargs.setdefault("max", 2**31 - 1)
+        super().__init__(map, *args, **kwargs)
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -54,6 +54,11 @@ def bar_chart(labels: Sequence[str], series: dict[str, Sequence[float]], *, titl
     chart.valueAxis.labels.fontSize = 8
     if percent:
         chart.valueAxis.labelTextFormat = lambda v: f"{v * 100:.0f}%"
+    elif all(v.is_integer() for values in chart.data for v in values):  # counts: whole-number ticks
+        step = max(1, math.ceil(top * 1.15 / 5))
+        chart.valueAxis.valueMax = step * max(1, math.ceil(top * 1.15 / step))
+        chart.valueAxis.valueStep = step
+        chart.valueAxis.labelTextFormat = "%d"
     chart.barWidth = bar_height
     chart.groupSpacing = 8
     chart.barSpacing = 0

@@ -109,6 +109,8 @@ def parse(data: dict, origin: str = "frameworks file") -> list[Framework]:
     frameworks, framework_keys, capability_keys = [], set(), {}
     for i, item in enumerate(raw, start=1):
         where = f"{origin}, framework {i}"
+        if not isinstance(item, dict):
+            raise FrameworkError(f"{where}: write each framework as a [[framework]] table.")
         key = _key(item, where)
         where = f"{origin}, framework “{key}”"
         if key in framework_keys:
@@ -121,6 +123,8 @@ def parse(data: dict, origin: str = "frameworks file") -> list[Framework]:
             raise FrameworkError(f"{where}: no [[framework.capability]] tables. Add at least one capability.")
         for j, cap in enumerate(caps, start=1):
             here = f"{where}, capability {j}"
+            if not isinstance(cap, dict):
+                raise FrameworkError(f"{here}: write each capability as a [[framework.capability]] table.")
             cap_key = _key(cap, here)
             here = f"{where}, capability “{cap_key}”"
             if cap_key in capability_keys:

@@ -37,6 +37,8 @@ def parse(data: dict, known: set[str], origin: str = "mapping file") -> list[Ind
     out, seen = [], set()
     for i, item in enumerate(raw, start=1):
         where = f"{origin}, indicator {i}"
+        if not isinstance(item, dict):
+            raise MappingError(f"{where}: write each indicator as an [[indicator]] table.")
         key = item.get("key")
         if not isinstance(key, str) or key not in known:
             raise MappingError(f"{where}: “{key}” is not an indicator the feed computes. Use one of: "

@@ -70,7 +70,8 @@ def row(record: EvidenceRecord, base: str = "", names: dict | None = None) -> di
             "indicator": record.indicator, "indicator_name": names.get(record.indicator, record.indicator),
             "period": period, "value": record.value, "unit": record.unit, "observed_on": record.observed_on.isoformat(),
             "source": record.source, "source_kind": record.source_kind,
-            "source_url": _absolute(record.source_url, base), "document": record.document_filename,
+            "source_url": _absolute(record.source_url, base),
+            "document": "attached" if record.document_stored_name else None,
             "confidence": record.confidence, "attribution": record.attribution, "note": record.note}
 
 
@@ -178,6 +179,8 @@ def check(frame: pd.DataFrame, organisation: Organisation) -> tuple[list[dict], 
                     "Use a panel's short name (slug) as in the export, or leave the cell empty.")
         if cell["source_url"] and (fix := check_url(cell["source_url"])):
             problem("source_url", f"“{cell['source_url']}” is not a web address.", fix)
+        elif len(cell["source_url"]) > 500:
+            problem("source_url", "Longer than 500 characters.", "Give a shorter link to the source document.")
         if len(cell["unit"]) > 40:
             problem("unit", "Longer than 40 characters.", "Use a short unit, e.g. %, count, days.")
         rows.append({"framework": cap.framework if cap else None, "capability": cap.key if cap else None,

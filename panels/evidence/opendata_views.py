@@ -70,7 +70,10 @@ def import_upload(org_slug: str):
         path = None
         try:
             path = save_table(form.file.data, "evidence-imports", str(g.organisation.id), max_bytes=20 * 1024 * 1024)
-            frame = read_table(path)
+            try:
+                frame = read_table(path)
+            except Exception as exc:  # noqa: BLE001 - a damaged workbook (BadZipFile, KeyError, XML errors...)
+                raise ValueError(str(exc) or exc.__class__.__name__) from exc
             count = opendata.import_records(current_user, g.organisation, frame)
         except UploadError as exc:
             form.file.errors.append(str(exc))

@@ -7,8 +7,8 @@ from flask import g, render_template, request
 from ..access import access
 from ..charts import bar_chart, radar_chart, to_svg
 from . import peers
-from .profile import capabilities
-from .profile_views import indicator_namer
+from .profile import capabilities, framework_names
+from .profile_views import chosen_framework, indicator_namer
 from .views import bp
 
 K_CHOICES = range(2, 7)
@@ -33,9 +33,10 @@ def peers_page(org_slug: str):
         problems.append(f"Number of clusters: choose a whole number from {K_CHOICES[0]} to {K_CHOICES[-1]}; "
                         "2 is used.")
         k = 2
-    orgs, names, scores, values = peers.load(organisation)
+    framework = chosen_framework()
+    orgs, names, scores, values = peers.load(organisation, framework)
     groups = peers.group_by_kmeans(orgs, k) if method == "kmeans" else peers.group_by_bands(orgs)
-    caps = capabilities("psci")
+    caps = capabilities(framework)
     comparison = peers.compare(organisation.id, groups, scores, values, [c.key for c in caps])
     charts = {}
     indicator_name = indicator_namer()
@@ -61,4 +62,5 @@ def peers_page(org_slug: str):
         problems=problems, groups=groups, own=own, names=names, comparison=comparison, charts=charts,
         capabilities=caps, indicator_name=indicator_name, min_group=peers.MIN_GROUP,
         population_bands=peers.POPULATION_BANDS, budget_bands=peers.BUDGET_BANDS,
-        features={o.id: o for o in orgs}, per_resident=peers.budget_per_resident)
+        features={o.id: o for o in orgs}, per_resident=peers.budget_per_resident, framework=framework,
+        frameworks=framework_names())

@@ -35,6 +35,7 @@ class RecordRow:
     panel_title: str | None = None
     source: str = "manual"
     source_url: str | None = None
+    period: str = "all"  # the feed's period: "all", or an implementation checkpoint ("3m", "6m", "12m", "24m")
 
 
 @dataclass(frozen=True)
@@ -75,11 +76,17 @@ class CapabilitySummary:
         return None
 
 
+def indicator_key(row: RecordRow) -> str:
+    """The indicator, with its period when it has one ("implementation_progress@12m"): progress 24 months
+    after a report is not comparable with progress 3 months after another."""
+    return row.indicator if row.period == "all" else f"{row.indicator}@{row.period}"
+
+
 def latest_values(rows: list[RecordRow]) -> dict[str, RecordRow]:
-    """Per indicator, the most recent record (by date observed, then id)."""
+    """Per indicator (and period), the most recent record (by date observed, then id)."""
     latest: dict[str, RecordRow] = {}
     for row in sorted(rows, key=lambda r: (r.observed_on, r.id)):
-        latest[row.indicator] = row
+        latest[indicator_key(row)] = row
     return latest
 
 
@@ -185,8 +192,9 @@ def records_by_organisation(organisation_ids: list[int], framework_key: str = "p
     query = select(EvidenceRecord).where(EvidenceRecord.organisation_id.in_(organisation_ids),
                                          EvidenceRecord.framework == framework_key)
     for r in db.session.scalars(query):
+        period = r.feed_key.rsplit(":", 1)[1] if r.feed_key else "all"
         out[r.organisation_id].append(RecordRow(r.id, r.capability, r.indicator, r.value, r.unit, r.observed_on,
-                                                r.confidence, r.panel_id, None, r.source, r.source_url))
+                                                r.confidence, r.panel_id, None, r.source, r.source_url, period))
     return out
 
 

@@ -14,10 +14,12 @@ from .profile_charts import radar, radar_description, timeline_chart, timeline_r
 
 
 def capability_report(organisation, summaries: list[CapabilitySummary], *,
-                      indicator_name: Callable[[str], str] = str, today: date | None = None) -> bytes:
+                      indicator_name: Callable[[str], str] = str, today: date | None = None,
+                      framework_name: str | None = None) -> bytes:
     """A PDF with the profile of one organisation; every chart has its numbers in a table."""
     today = today or date.today()
     story = [para(f"Capability report: {organisation.name}", H1),
+             *([para(framework_name, H2)] if framework_name else []),
              para(f"Produced on {today:%d %B %Y}. Scores (1 to 5) come from the latest final assessment; "
                   "evidence comes from the evidence records. Panels contributed to these capabilities; "
                   "the records do not claim they caused them.", BODY),

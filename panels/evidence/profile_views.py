@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from flask import abort, g, make_response, render_template, url_for
+from flask import abort, g, make_response, render_template, request, url_for
 from werkzeug.routing import BuildError
 
 from ..access import access
 from ..charts import bar_chart, to_svg
 from .models import CONFIDENCE, SOURCES
-from .profile import load
+from .profile import framework_names, load
 from .profile_charts import radar, radar_description, timeline_chart, timeline_rows
 from .views import bp
 
@@ -18,7 +18,13 @@ def indicator_namer():
     from .mapping import indicator_names
 
     names = indicator_names()
-    return lambda key: names.get(key) or key.replace("_", " ").capitalize()
+
+    def name(key: str) -> str:
+        key, _, period = key.partition("@")  # a period of the feed ("12m"): see profile.indicator_key
+        text = names.get(key) or key.replace("_", " ").capitalize()
+        return f"{text}, {period.removesuffix('m')} months after the report" if period else text
+
+    return name
 
 
 def record_url(record_id: int) -> str | None:
@@ -29,15 +35,25 @@ def record_url(record_id: int) -> str | None:
         return None
 
 
-def _common(**extra) -> dict:
+def chosen_framework() -> str:
+    """The framework asked for (``?framework=``): the PSCI by default, else the first one the file defines."""
+    names = framework_names()
+    key = request.args.get("framework") or ("psci" if "psci" in names else next(iter(names), "psci"))
+    if key not in names:
+        abort(404)
+    return key
+
+
+def _common(framework: str = "psci", **extra) -> dict:
     return {"organisation": g.organisation, "confidence_labels": CONFIDENCE, "source_labels": SOURCES,
-            "record_url": record_url, **extra}
+            "record_url": record_url, "frameworks": framework_names(), "framework": framework, **extra}
 
 
 @bp.route("/o/<org_slug>/evidence/")
 @access("evidence.view")
 def profile(org_slug: str):
-    summaries = load(g.organisation)
+    framework = chosen_framework()
+    summaries = load(g.organisation, framework)
     timeline = timeline_chart(summaries)
     header, rows = timeline_rows(summaries)
     return render_template(
@@ -45,13 +61,18 @@ def profile(org_slug: str):
         radar=to_svg(radar(summaries), description=radar_description(summaries)),
         timeline=to_svg(timeline, description="Scores of each capability by assessment date; "
                                               "the table below gives the numbers.") if timeline else None,
-        timeline_header=header, timeline_rows=rows, **_common())
+        timeline_header=header, timeline_rows=rows, **_common(framework))
 
 
 @bp.route("/o/<org_slug>/evidence/capabilities/<capability>")
 @access("evidence.view")
 def capability(org_slug: str, capability: str):
-    summary = next((s for s in load(g.organisation) if s.capability.key == capability), None)
+    from .frameworks import capability as find_capability
+
+    found = find_capability(capability)
+    if found is None:
+        abort(404)
+    summary = next((s for s in load(g.organisation, found.framework) if s.capability.key == capability), None)
     if summary is None:
         abort(404)
     indicator_name = indicator_namer()
@@ -66,7 +87,7 @@ def capability(org_slug: str, capability: str):
                             title=f"{indicator_name(indicator)} by panel" + (f" ({unit})" if unit else ""))
         charts[indicator] = to_svg(drawing, description="Values by panel and date; the table gives the numbers.")
     return render_template("evidence/profile_capability.html", s=summary, charts=charts,
-                           indicator_name=indicator_name, **_common())
+                           indicator_name=indicator_name, **_common(found.framework))
 
 
 @bp.route("/o/<org_slug>/evidence/profile.pdf")
@@ -74,8 +95,11 @@ def capability(org_slug: str, capability: str):
 def profile_pdf(org_slug: str):
     from .profile_pdf import capability_report
 
-    pdf = capability_report(g.organisation, load(g.organisation), indicator_name=indicator_namer())
+    framework = chosen_framework()
+    pdf = capability_report(g.organisation, load(g.organisation, framework), indicator_name=indicator_namer(),
+                            framework_name=framework_names()[framework])
     response = make_response(pdf)
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'attachment; filename="{g.organisation.slug}-capabilities.pdf"'
+    response.headers["Content-Disposition"] = \
+        f'attachment; filename="{g.organisation.slug}-{framework}-capabilities.pdf"'
     return response

@@ -6,6 +6,7 @@ the data behind them changes (and disappear when it goes). Attribution is always
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
@@ -50,6 +51,12 @@ class Filters:
         return any((self.capability, self.panel, self.source, self.confidence))
 
 
+def _panel_id(text: str) -> int:
+    """A panel id from the filter, or -1 (matches nothing) for anything else: "²" passes isdigit() but not
+    int(), and a 30-digit number overflows the database's integer."""
+    return int(text) if text.isascii() and text.isdecimal() and len(text) <= 18 else -1
+
+
 def listing(organisation, filters: Filters | None = None) -> list[EvidenceRecord]:
     """The organisation's records, newest observation first; unknown filter values match nothing."""
     filters = filters or Filters()
@@ -58,7 +65,7 @@ def listing(organisation, filters: Filters | None = None) -> list[EvidenceRecord
         query = query.where(EvidenceRecord.capability == filters.capability)
     if filters.panel:
         query = query.where(EvidenceRecord.panel_id.is_(None) if filters.panel == "none"
-                            else EvidenceRecord.panel_id == (int(filters.panel) if filters.panel.isdigit() else -1))
+                            else EvidenceRecord.panel_id == _panel_id(filters.panel))
     if filters.source:
         query = query.where(EvidenceRecord.source == filters.source)
     if filters.confidence:
@@ -105,6 +112,12 @@ def create(actor, organisation, *, capability: str, indicator: str, value, unit:
         errors["capability"] = "Choose a capability from the list."
     if not (indicator or "").strip():
         errors["indicator"] = "Say what was measured, e.g. “Residents reached by the consultation”."
+    try:
+        finite = value is not None and math.isfinite(float(value))
+    except (TypeError, ValueError):
+        finite = False
+    if not finite:  # "nan" and "inf" pass a float field, then break the charts and the JSON export
+        errors["value"] = "Give the value as an ordinary number, e.g. 42 or 3.5."
     if confidence not in CONFIDENCE:
         errors["confidence"] = f"Choose one of: {', '.join(CONFIDENCE.values())}."
     if panel_id is not None and db.session.scalar(select(Panel.id).where(

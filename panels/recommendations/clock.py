@@ -14,6 +14,16 @@ from datetime import date, timedelta
 
 HORIZON_MONTHS = 24
 REMINDER_KINDS = ("before", "due", "overdue")
+# A delivery date the clock accepts (a typo like 9999 would run the deadlines off the calendar).
+EARLIEST_DELIVERY, LATEST_DELIVERY = date(1990, 1, 1), date(2200, 12, 31)
+
+
+def delivery_problem(day: date | None) -> str | None:
+    """Why a report delivery date cannot start the clock, or None when it can (or is empty)."""
+    if day is not None and not EARLIEST_DELIVERY <= day <= LATEST_DELIVERY:
+        return (f"Enter a date between {EARLIEST_DELIVERY:%Y} and {LATEST_DELIVERY:%Y}, as YYYY-MM-DD "
+                "(check the year).")
+    return None
 
 
 def add_months(day: date, months: int) -> date:

@@ -19,6 +19,7 @@ from ..sessions.participation import TableNote
 from .models import (
     SOURCE_KINDS,
     Comment,
+    FinalReport,
     Recommendation,
     RecommendationSource,
     RecommendationVersion,
@@ -29,6 +30,7 @@ LIMITS = {"title": 300, "text": 20000, "rationale": 10000, "comment": 5000, "not
           "description": 2000}
 STAFF_STATUSES = ("draft", "ready", "withdrawn")  # the voting round sets adopted / not_adopted / redraft
 EDITABLE = ("draft", "ready", "redraft")
+VOTED = ("adopted", "not_adopted")  # decided by a vote: no hand-set status undoes it
 SOURCE_LABELS = {"session": "Session", "speaker": "Speaker", "material": "Material", "table_note": "Table note"}
 
 
@@ -42,12 +44,20 @@ class DraftingError(ValueError):
 
 # --------------------------------------------------------------------------- who may do what
 
+def report_published(panel) -> bool:
+    report = db.session.get(FinalReport, panel.id)
+    return report is not None and report.published_at is not None
+
+
 def panel_open(panel) -> bool:
-    """Drafting is possible until the panel is past reporting."""
-    return ORDER.index(Status(panel.status)) <= ORDER.index(Status.REPORTING)
+    """Drafting is possible until the panel is past reporting and its final report is published (the
+    public report shows the recommendations' texts: they must not change under it)."""
+    return ORDER.index(Status(panel.status)) <= ORDER.index(Status.REPORTING) and not report_published(panel)
 
 
 def check_open(panel) -> None:
+    if report_published(panel):
+        raise DraftingError("The final report is published: its recommendations can no longer be changed.")
     if not panel_open(panel):
         raise DraftingError("The panel has moved past reporting: its recommendations can no longer be changed.")
 
@@ -200,6 +210,9 @@ def set_status(actor, rec: Recommendation, status: str) -> None:
         raise DraftingError("Status: choose draft, ready for a vote or withdrawn (votes set the other statuses).")
     if status == rec.status:
         return
+    if rec.status in VOTED:
+        raise DraftingError(f"{rec.code} is {rec.status.replace('_', ' ')}: the panel's vote decided it, so its "
+                            "status can no longer be changed by hand.")
     before, rec.status = rec.status, status
     audit.record("recommendation.status", rec, actor=actor, panel=rec.panel, code=rec.code, before=before,
                  after=status)

@@ -62,6 +62,7 @@ def roll_up(nodes: list[Node]) -> dict[int, float]:
             total = sum(weights)
             result = (sum(v * w for v, w in zip(values, weights, strict=True)) / total if total > 0
                       else sum(values) / len(values))
+            result = min(max(result, min(values)), max(values))  # no float drift past the children's range
         out[node.id] = result
         return result
 

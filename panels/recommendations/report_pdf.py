@@ -36,7 +36,8 @@ class _Heading(Paragraph):
         from xml.sax.saxutils import escape
 
         super().__init__(escape(text), style)
-        self.toc_level, self.toc_text = level, text
+        # The contents page reads its entries as reportlab markup too: escape them there as well.
+        self.toc_level, self.toc_text = level, escape(text)
 
 
 class _NumberedCanvas(pdfcanvas.Canvas):

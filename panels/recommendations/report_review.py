@@ -13,6 +13,7 @@ from ..audit import record
 from ..db import utcnow
 from ..extensions import db
 from ..panel.lifecycle import ORDER, Status
+from . import clock
 from .models import FinalReport, ReportFlag
 
 FLAG_STATUSES = {"fixed": "Fixed", "declined": "Declined"}
@@ -38,6 +39,8 @@ def save_foreword(actor, panel, foreword: str | None, delivered_on: date | None)
     foreword = (foreword or "").strip() or None
     if foreword and len(foreword) > MAX_FOREWORD:
         raise ReportError(f"Foreword: keep it under {MAX_FOREWORD:,} characters.")
+    if clock.delivery_problem(delivered_on):
+        raise ReportError("Delivered to the council on: " + clock.delivery_problem(delivered_on))
     report = _record(panel)
     changed = (report.foreword != foreword) or (report.delivered_on != delivered_on)
     report.foreword, report.delivered_on = foreword, delivered_on

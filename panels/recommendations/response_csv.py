@@ -32,6 +32,19 @@ FIXES = {
 }
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A cell a spreadsheet will not run as a formula (a leading apostrophe, taken off again on import)."""
+    text = "" if value is None else str(value)
+    return "'" + text if text[:1] in FORMULA_START else text
+
+
+def _uncell(text: str) -> str:
+    return text[1:] if text[:1] == "'" and text[1:2] in FORMULA_START else text
+
+
 def export(panel) -> str:
     """The CSV text: code, title, the response and its details, the implementation status and progress."""
     out = io.StringIO()
@@ -40,7 +53,7 @@ def export(panel) -> str:
     for rec in adopted(panel):
         r = rec.response
         s = summary(rec)
-        writer.writerow([
+        writer.writerow(csv_cell(value) for value in [
             rec.code, rec.title,
             RESPONSES.get(r.response, r.response) if r else "", (r.reasons or "") if r else "",
             (r.department or "") if r else "", "; ".join(r.other_departments or []) if r else "",
@@ -65,6 +78,16 @@ def check(panel, text: str) -> Checked:
     """Every row checked against the panel's adopted recommendations; problems with row, column and fix."""
     checked = Checked()
     reader = csv.DictReader(io.StringIO(text.lstrip("\ufeff")))
+    try:
+        return _check_rows(panel, reader, checked)
+    except csv.Error as exc:  # a malformed file (a field over the size limit, a stray quote...)
+        checked.rows.clear()
+        _problem(checked, reader.line_num or 1, "file", f"The file cannot be read as CSV ({exc}).",
+                 "Save it again as “CSV UTF-8” from a spreadsheet, starting from an exported file.")
+        return checked
+
+
+def _check_rows(panel, reader: csv.DictReader, checked: Checked) -> Checked:
     headers = [(h or "").strip().casefold() for h in (reader.fieldnames or [])]
     missing = [c for c in ("code", "response") if c not in headers]
     for column in missing:
@@ -75,7 +98,7 @@ def check(panel, text: str) -> Checked:
     by_code = {rec.code.casefold(): rec for rec in adopted(panel)}
     seen: dict[str, int] = {}
     for number, raw in enumerate(reader, start=2):
-        row = {(k or "").strip().casefold(): (v or "").strip() for k, v in raw.items() if k is not None}
+        row = {(k or "").strip().casefold(): _uncell((v or "").strip()) for k, v in raw.items() if k is not None}
         if not any(row.values()):
             continue
         code = row.get("code", "")
@@ -117,7 +140,7 @@ def _implementation(checked: Checked, number: int, rec, row: dict) -> tuple[str 
             progress = round(float(progress_text.rstrip("%")))
             if not 0 <= progress <= 100:
                 raise ValueError
-        except ValueError:
+        except (ValueError, OverflowError):  # OverflowError: "inf"
             _problem(checked, number, "progress %", f"“{progress_text}” is not a percentage.",
                      "Write a number from 0 to 100, such as 40.")
             progress = None

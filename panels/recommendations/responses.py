@@ -73,7 +73,7 @@ def terms_of(panel, report: FinalReport | None = None) -> clock.Terms | None:
 def progress_of(panel, recommendations: list[Recommendation] | None = None) -> clock.Progress:
     recommendations = adopted(panel) if recommendations is None else recommendations
     responses = [r.response for r in recommendations]
-    responded = bool(recommendations) and all(responses)
+    responded = all(responses)  # nothing adopted: nothing to answer, so the deadline cannot fall overdue
     dates = [r.responded_on for r in responses if r is not None and r.responded_on]
     return clock.Progress(responded=responded, responded_on=max(dates) if responded and dates else None,
                           reports={p.number: p.delivered_on for p in progress_reports(panel)})
@@ -187,6 +187,8 @@ def save_terms(user, panel, **values) -> FinalReport:
     delivered = values.get("delivered_on")
     if delivered is not None and not isinstance(delivered, date):
         problems["delivered_on"] = "Enter the date as YYYY-MM-DD."
+    elif clock.delivery_problem(delivered):
+        problems["delivered_on"] = clock.delivery_problem(delivered)
     if problems:
         raise ResponseError(problems)
     report = ensure_report(panel)
@@ -220,8 +222,36 @@ def record_progress_report(user, panel, *, number: int, delivered_on: date, summ
     row.delivered_on, row.summary, row.url, row.recorded_by_id = delivered_on, _text(summary), url, user.id
     audit.record("response.progress_report", panel, actor=user, number=number,
                  delivered_on=delivered_on.isoformat())
+    ask_members_to_rate(panel, f"progress-{number}")
     db.session.commit()
     return row
+
+
+ASK_RATING = "ask_rating"
+
+
+def ask_members_to_rate(panel, checkpoint: str) -> int:
+    """Ask every (former) member, once per checkpoint, to rate the response and the implementation
+    (an e-mail through the outbox, in the caller's transaction); returns the messages queued."""
+    from ..sessions.tables import members
+    from ..urls import external_url
+
+    if db.session.scalar(select(DeadlineReminder.id).filter_by(panel_id=panel.id, deadline=checkpoint,
+                                                               kind=ASK_RATING)) is not None:
+        return 0
+    db.session.add(DeadlineReminder(panel_id=panel.id, deadline=checkpoint, kind=ASK_RATING, sent_at=utcnow()))
+    label = "the government's response" if checkpoint == "response" else f"progress report {checkpoint.split('-')[1]}"
+    page = external_url("government.responses_list", panel_id=panel.id)
+    subject = f"How did the government do? Rate {label} to {panel.title}"
+    body = (f"You sat on {panel.title}. The government has delivered {label} on what became of the panel's "
+            f"recommendations.\n\nPlease rate the response and the implementation so far, from 0 to 10, for each "
+            f"recommendation (it takes a minute; only the average of at least three members is shown):\n{page}\n")
+    queued = 0
+    for member in members(panel):
+        if member.email:
+            outbox.queue(member.email, subject, body, related=panel, panel=panel)
+            queued += 1
+    return queued
 
 
 # --------------------------------------------------------------------------- reminders

@@ -16,9 +16,9 @@ Definitions (also shown on the results page):
   group of any selection category with at least ``MIN_GROUP`` voters, and never above the overall
   share of votes cast: it is high only when every sizeable group supports the recommendation.
   With secret ballots only the groups shown count (a hidden group's share is never given away).
-* With **secret ballots** a breakdown cell with fewer than ``MIN_GROUP`` voters is hidden, and when
-  only one cell of a category would be hidden, the next smallest is hidden too (so the hidden one
-  cannot be worked out by subtracting the others from the total).
+* With **secret ballots** a breakdown cell with fewer than ``MIN_GROUP`` voters is hidden, and while
+  the hidden cells of a category hold fewer than ``MIN_GROUP`` voters together, the next smallest is
+  hidden too (so the hidden ones cannot be worked out by subtracting the others from the total).
 """
 
 from __future__ import annotations
@@ -36,10 +36,13 @@ class TallyError(ValueError):
 
 
 def exact(value) -> Fraction:
-    """A threshold or quorum as an exact fraction: 0.8 -> 4/5 (via its shortest decimal form)."""
+    """A threshold or quorum as an exact fraction: 0.8 -> 4/5. A value within 0.01 percentage points
+    of a simple fraction (denominator up to 100) is that fraction, so 66.67 % means two thirds."""
     if isinstance(value, Fraction):
         return value
-    return Fraction(str(value)).limit_denominator(10_000)
+    typed = Fraction(str(value)).limit_denominator(10_000)
+    simple = typed.limit_denominator(100)
+    return simple if abs(simple - typed) <= Fraction(1, 10_000) else typed
 
 
 def check_rulebook(rulebook: Mapping) -> None:
@@ -100,10 +103,13 @@ def breakdown(votes: list[tuple[int, Mapping]], level: int, *, secret: bool,
 
 
 def _suppress(cells: list[dict]) -> None:
+    """Hide the small cells, then the next smallest until the hidden cells hold at least MIN_GROUP
+    voters together: else their combined support (the total less the cells shown) would give away
+    how each of their one or two voters voted."""
     small = [c for c in cells if c["count"] < MIN_GROUP]
-    if len(small) == 1 and len(cells) > 1:
-        others = sorted((c for c in cells if c not in small), key=lambda c: (c["count"], c["value"]))
-        small.append(others[0])
+    others = sorted((c for c in cells if c not in small), key=lambda c: (c["count"], c["value"]))
+    while small and others and sum(c["count"] for c in small) < MIN_GROUP:
+        small.append(others.pop(0))
     for cell in small:
         cell.update(hidden=True, count=None, support=None, share=None)
 

@@ -16,6 +16,7 @@ from ..forms import ConfirmForm
 from ..sessions import tables
 from . import text, voting
 from .models import Amendment, Rulebook, VotingRound
+from .response_csv import csv_cell
 from .voting_forms import AdoptForm, CloseForm, RoundForm, RulebookForm, ballot_form
 
 bp = Blueprint("votes", __name__)
@@ -299,6 +300,16 @@ def paper_record(panel_id: int, voting_round_id: int):
 
 # --------------------------------------------------------------------------- export
 
+class _SafeWriter:
+    """Members' titles, names and groups as cells a spreadsheet will not run as formulas."""
+
+    def __init__(self, writer):
+        self.writer = writer
+
+    def writerow(self, row) -> None:
+        self.writer.writerow([csv_cell(value) for value in row])
+
+
 @bp.route("/panels/<int:panel_id>/votes/<int:voting_round_id>/results.csv")
 @access("votes.view")
 def results_csv(panel_id: int, voting_round_id: int):
@@ -307,7 +318,7 @@ def results_csv(panel_id: int, voting_round_id: int):
         return Response("The round is not closed yet: results are counted when it closes.\n", status=409,
                         mimetype="text/plain")
     out = io.StringIO()
-    writer = csv.writer(out)
+    writer = _SafeWriter(csv.writer(out))
     scale = vround.rulebook.scale
     writer.writerow(["recommendation", "title", "rulebook_version", "outcome", "votes", "eligible", "turnout",
                      "support", "share", "consensus", *scale])

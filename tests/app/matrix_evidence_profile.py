@@ -13,6 +13,7 @@ MATRIX = {
     "evidence.assessment_detail": ORG_STAFF,
     "evidence.assessment_new": MANAGERS,
     "evidence.assessment_edit": MANAGERS,
+    "evidence.sharing": MANAGERS,
 }
 
 

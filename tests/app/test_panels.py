@@ -135,3 +135,9 @@ def test_database_conflicts_are_a_clear_message_not_a_500(database_url):
     assert b"conflicts with something that already exists" in response.data
     with app.app_context():
         assert db.session.query(Organisation).filter_by(name="Twin").count() == 0
+
+
+def test_an_id_too_big_for_the_database_is_not_found(world, as_user):
+    client = as_user("organiser")
+    assert client.get("/panels/99999999999999999999999/").status_code == 404
+    assert client.get(f"/panels/{world.panel.id}/").status_code == 200

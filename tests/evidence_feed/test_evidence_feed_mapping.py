@@ -106,6 +106,8 @@ def test_the_shipped_frameworks(app_ctx):
      "unique across all frameworks"),
     ("framework = [", "not valid TOML"),
     ("", "no [[framework]] tables"),
+    ("framework = [\"psci\"]", "write each framework as a [[framework]] table"),
+    ("[[framework]]\nkey = \"a\"\nname = \"A\"\ncapability = [\"c\"]\n", "as a [[framework.capability]] table"),
 ])
 def test_a_broken_frameworks_file_says_where_and_what_to_fix(tmp_path, text, message):
     from panels.evidence import frameworks
@@ -140,3 +142,26 @@ def test_the_command_line_runs_the_feed(app, lifecycle):
     assert "0 created, 0 updated" in again.output
     bad = runner.invoke(args=["evidence-feed", "--today", "31/05/2027"])
     assert bad.exit_code != 0 and "YYYY-MM-DD" in bad.output
+
+
+def test_a_broken_installation_file_is_named_on_the_pages_never_a_bare_error(app, world, as_user):
+    folder = Path(app.config["INSTANCE_DIR"]) / "evidence"
+    folder.mkdir(parents=True, exist_ok=True)
+    try:
+        (folder / "frameworks.toml").write_text("framework = [")
+        page = as_user("observer").get("/o/testville/evidence/")
+        assert page.status_code == 500
+        assert "frameworks.toml: not valid TOML" in page.get_data(as_text=True)
+        public = app.test_client().get("/open-data/evidence.json")  # the public are not told the server's paths
+        assert public.status_code == 500 and "frameworks.toml" not in public.get_data(as_text=True)
+    finally:
+        (folder / "frameworks.toml").unlink(missing_ok=True)
+
+
+def test_an_indicator_that_is_not_a_table_is_named(app_ctx, tmp_path):
+    from panels.evidence import mapping
+
+    path = tmp_path / "mapping.toml"
+    path.write_text("indicator = [1]")
+    with pytest.raises(mapping.MappingError, match="write each indicator as an"):
+        mapping.load(path)

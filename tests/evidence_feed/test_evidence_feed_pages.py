@@ -131,3 +131,20 @@ def test_the_button_runs_the_feed_in_the_background(app, world, as_user):
         assert job.result["created"] > 0
     assert as_user("organiser").get(f"/jobs/{job_id}").status_code == 200
     assert _records(app, source="feed")
+
+
+@pytest.mark.parametrize("panel", ["²", "99999999999999999999999999", "-1", "x"])
+def test_an_odd_panel_filter_matches_nothing_and_never_fails(app, fed, as_user, panel):
+    response = as_user("observer").get("/o/testville/evidence/records", query_string={"panel": panel})
+    assert response.status_code == 200
+    assert "0 records match the filters" in response.get_data(as_text=True)
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "-Infinity", "1e400"])
+def test_a_value_that_is_not_an_ordinary_number_is_refused(app, world, as_user, value):
+    data = {"capability": "coalitions", "indicator": "Partners", "value": value, "observed_on": "2026-02-01",
+            "source_url": "https://testville.example/x", "confidence": "documented"}
+    response = as_user("organiser").post("/o/testville/evidence/records/new", data=data)
+    assert response.status_code == 422
+    assert "Give the value as an ordinary number" in response.get_data(as_text=True)
+    assert _records(app) == []

@@ -86,3 +86,25 @@ def test_an_export_can_be_imported_again(app, world, as_user):
     assert _upload(client, exported).status_code == 302
     records = _records(app)
     assert len(records) == 4 and records[2:] == records[:2]
+
+
+def test_a_damaged_workbook_or_an_overlong_link_is_a_problem_to_fix_not_an_error(app, world, as_user):
+    import zipfile
+
+    client = as_user("organiser")
+    not_a_zip = client.post("/o/testville/evidence/import", content_type="multipart/form-data",
+                            data={"file": (io.BytesIO(b"PK\x03\x04" + b"damaged" * 50), "evidence.xlsx")})
+    assert not_a_zip.status_code == 422
+    assert "could not be read as a table" in not_a_zip.get_data(as_text=True)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:  # a zip, but not a workbook
+        archive.writestr("notes.txt", "hello")
+    not_a_workbook = client.post("/o/testville/evidence/import", content_type="multipart/form-data",
+                                 data={"file": (io.BytesIO(buffer.getvalue()), "evidence.xlsx")})
+    assert not_a_workbook.status_code == 422
+    long_link = "https://testville.example/" + "a" * 500
+    response = _upload(client, f"capability,indicator,value,observed_on,confidence,source_url\n"
+                               f"coalitions,x,1,2025-01-01,documented,{long_link}\n")
+    assert response.status_code == 422
+    assert "Longer than 500 characters" in response.get_data(as_text=True)
+    assert _records(app) == []

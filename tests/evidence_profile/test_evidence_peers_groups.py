@@ -130,3 +130,35 @@ def test_peers_page_says_why_nothing_is_shown_for_a_small_group(app, world, as_u
     html = as_user("observer").get(f"/o/{world.org.slug}/evidence/peers").get_data(as_text=True)
     assert 'id="no-comparison"' in html and "fewer than 3" in html
     assert 'id="peer-table"' not in html and "Peer town 1" not in html
+
+
+def test_implementation_progress_is_compared_checkpoint_by_checkpoint(app, world, as_user):
+    """A city's progress 3 months after its report is never set beside a peer's progress after 24 months."""
+    from panels.evidence.models import EvidenceRecord
+    from panels.evidence.profile import RecordRow, latest_values
+    from panels.extensions import db
+
+    rows = [RecordRow(1, "adapting_focus", "implementation_progress", 20.0, "%", date(2026, 1, 1), "documented",
+                      period="3m"),
+            RecordRow(2, "adapting_focus", "implementation_progress", 90.0, "%", date(2027, 10, 1), "documented",
+                      period="24m")]
+    assert {k: r.value for k, r in latest_values(rows).items()} == {
+        "implementation_progress@3m": 20.0, "implementation_progress@24m": 90.0}
+    _peer_orgs(app, world, opted_in=2)
+    with app.app_context():
+        from panels.accounts.models import Organisation
+
+        peer = db.session.scalar(db.select(Organisation).filter_by(slug="peer-0"))
+        for org_id, period, value, day in [(world.org.id, "3m", 20.0, date(2026, 7, 1)),
+                                           (peer.id, "3m", 30.0, date(2025, 4, 1)),
+                                           (peer.id, "24m", 95.0, date(2027, 1, 1))]:
+            db.session.add(EvidenceRecord(
+                organisation_id=org_id, framework="psci", capability="adapting_focus",
+                indicator="implementation_progress", value=value, unit="%", observed_on=day, source="feed",
+                confidence="documented", feed_key=f"{org_id}:0:implementation_progress:adapting_focus:{period}"))
+        db.session.commit()
+    html = as_user("observer").get(f"/o/{world.org.slug}/evidence/peers").get_data(as_text=True)
+    assert "Implementation progress, 3 months after the report" in html
+    assert "Implementation progress, 24 months after the report" in html
+    three = html.split("Implementation progress, 3 months after the report</th>")[1].split("</tr>")[0]
+    assert "20 %" in three and "30 %" in three and "95" not in three

@@ -117,3 +117,34 @@ def test_other_organisations_and_members_cannot_see_the_profile(world, as_user):
     assert as_user("outsider").get(f"/o/{world.org.slug}/evidence/").status_code == 403
     assert as_user("member").get(f"/o/{world.org.slug}/evidence/").status_code == 403
     assert as_user("anonymous").get(f"/o/{world.org.slug}/evidence/").status_code == 302
+
+
+def test_the_profile_the_report_and_the_peers_show_any_framework_not_only_the_psci(app, world, as_user):
+    """An assessment in the OECD / Bloomberg framework shows in its own profile, drill-down, report and peers."""
+    from panels.evidence.models import Assessment, AssessmentAnswer
+    from panels.extensions import db
+
+    with app.app_context():
+        assessment = Assessment(organisation_id=world.org.id, framework="oecd_bloomberg",
+                                assessed_on=date(2026, 1, 1), assessor="Evaluator", status="final")
+        assessment.answers.append(AssessmentAnswer(capability="data_use", score=4, reason="Open dashboards"))
+        db.session.add(assessment)
+        record = add_record(world.org.id, "data_use", "response_rate", 3.5, panel_id=world.panel.id)
+        record.framework = "oecd_bloomberg"
+        db.session.commit()
+    client = as_user("observer")
+    default = client.get(f"/o/{world.org.slug}/evidence/").get_data(as_text=True)
+    assert "Strategic awareness" in default and 'id="framework-form"' in default
+    page = client.get(f"/o/{world.org.slug}/evidence/?framework=oecd_bloomberg")
+    html = page.get_data(as_text=True)
+    assert page.status_code == 200
+    table = re.search(r'<table[^>]*id="profile-table".*?</table>', html, re.S).group(0)
+    assert "Data use" in table and "Strategic awareness" not in table and ">4<" in table
+    assert "/o/testville/evidence/peers?framework=oecd_bloomberg" in html  # the nav keeps the framework
+    drill = client.get(f"/o/{world.org.slug}/evidence/capabilities/data_use").get_data(as_text=True)
+    assert "Open dashboards" in drill and f'href="/panels/{world.panel.id}/"' in drill
+    pdf = client.get(f"/o/{world.org.slug}/evidence/profile.pdf?framework=oecd_bloomberg")
+    assert pdf.status_code == 200 and pdf.data.startswith(b"%PDF")
+    peers = client.get(f"/o/{world.org.slug}/evidence/peers?framework=oecd_bloomberg&method=kmeans&k=3")
+    assert peers.status_code == 200 and 'name="method" value="kmeans"' in peers.get_data(as_text=True)
+    assert client.get(f"/o/{world.org.slug}/evidence/?framework=nonsense").status_code == 404

@@ -128,3 +128,43 @@ def test_staff_set_the_status_and_members_cannot(app, world, as_user):
     response = as_user("facilitator").post(h.rec_url(world, rec_id, "/status"), data={"status": "adopted"},
                                            follow_redirects=True)
     assert "Status: choose draft" in response.get_data(as_text=True)
+
+
+def test_nothing_can_be_changed_once_the_final_report_is_published(app, world, as_user):
+    """The public report shows the recommendations' texts: edits after publication would rewrite it."""
+    from panels.db import utcnow
+    from panels.extensions import db
+    from panels.recommendations.models import FinalReport
+
+    rec_id = h.draft(app, world)
+    other = h.add_member(app, world)
+    amendment_id = h.propose(app, rec_id, other.id, "Run buses every 5 minutes.")
+    h.set_panel_status(app, world.panel.id, "reporting")
+    with app.app_context():
+        db.session.add(FinalReport(panel_id=world.panel.id, status="published", published_at=utcnow()))
+        db.session.commit()
+    client = as_user("member")
+    response = client.post(h.rec_url(world, rec_id, "/edit"), data={"title": "X", "text": "Y"},
+                           follow_redirects=True)
+    assert "final report is published" in response.get_data(as_text=True)
+    client.post(h.amendment_url(world, rec_id, amendment_id, "accept"))
+    client.post(h.rec_url(world, rec_id, "/amendments/new"), data={"section": "text", "new_text": "Later"})
+    as_user("facilitator").post(h.rec_url(world, rec_id, "/status"), data={"status": "withdrawn"})
+    assert _count(app, "RecommendationVersion") == 1 and _count(app, "Amendment") == 1
+    page = client.get(h.rec_url(world, rec_id)).get_data(as_text=True)
+    assert "Buses every ten minutes" in page and "Propose an amendment" not in page and "Withdrawn" not in page
+
+
+def test_a_status_set_by_the_vote_cannot_be_undone_by_hand(app, world, as_user):
+    from panels.extensions import db
+    from panels.recommendations.models import Recommendation
+
+    rec_id = h.draft(app, world)
+    with app.app_context():
+        db.session.get(Recommendation, rec_id).status = "adopted"
+        db.session.commit()
+    response = as_user("facilitator").post(h.rec_url(world, rec_id, "/status"), data={"status": "draft"},
+                                           follow_redirects=True)
+    assert "vote decided it" in response.get_data(as_text=True)
+    with app.app_context():
+        assert db.session.get(Recommendation, rec_id).status == "adopted"

@@ -77,3 +77,17 @@ def test_empty_panel_still_gives_a_report(app, world):
     assert "No recommendation has been put to a vote yet." in text
     assert "The panel has not adopted a rulebook." in text
     assert f"Page 1 of {len(pages)}" in pages[0]
+
+
+def test_titles_with_reportlab_markup_characters_are_escaped_in_the_contents(app, world):
+    """Titles go into the contents page too; reportlab reads that text as markup, so it must be escaped."""
+    from panels.extensions import db
+    from panels.recommendations.models import Recommendation
+
+    data = build(app, world)
+    with app.app_context():
+        rec = db.session.get(Recommendation, data.rec_ids[0])
+        rec.title = "Fares < 1 & <b>bold</b> <font size=40>big"
+        db.session.commit()
+    pages = pdf_text(_pdf(app, data.panel_id))
+    assert "R1. Fares < 1 & <b>bold</b> <font size=40>big" in " ".join(pages[1].split())

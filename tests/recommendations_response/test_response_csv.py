@@ -110,3 +110,29 @@ def test_a_missing_column_or_a_nested_progress_is_refused(setup):
     checked = response_csv.apply(organiser, recs[0].panel, out.getvalue())
     assert [(p["row"], p["column"]) for p in checked.problems] == [(2, "progress %")]
     assert "rolls up" in checked.problems[0]["problem"]
+
+
+def test_malformed_files_are_problems_not_errors(setup):
+    organiser, recs = setup
+    before = snapshot(recs)
+    header = ",".join(response_csv.COLUMNS) + "\n"
+    checked = response_csv.apply(organiser, recs[0].panel, header + "R3,x,,,,,,,,In progress,inf\n")
+    assert [(p["row"], p["column"]) for p in checked.problems] == [(2, "progress %")]
+    huge = header + "R3,x,Rejected," + "a" * (csv.field_size_limit() + 10) + ",,,,,,,\n"
+    checked = response_csv.apply(organiser, recs[0].panel, huge)
+    assert [p["column"] for p in checked.problems] == ["file"] and checked.rows == []
+    assert snapshot(recs) == before
+
+
+def test_cells_a_spreadsheet_would_run_are_defused_and_the_round_trip_still_holds(setup):
+    organiser, recs = setup
+    recs[2].title = "=HYPERLINK(\"http://evil.example\",\"click\")"
+    responses.record_response(organiser, recs[2], response="rejected", reasons="- no budget\n- no staff",
+                              department="@Finance")
+    before = snapshot(recs)
+    text = response_csv.export(recs[0].panel)
+    third = rows(text)[2]
+    assert third["title"].startswith("'=") and third["reasons"].startswith("'-")
+    assert third["department"] == "'@Finance"
+    assert response_csv.apply(organiser, recs[0].panel, text).problems == []
+    assert snapshot(recs) == before

@@ -60,7 +60,23 @@ def test_nothing_is_sent_before_the_window_or_once_the_deadline_is_met(panel, wo
         responses.record_response(organiser, rec, response="accepted", responded_on=RESPONSE_DUE - timedelta(days=30))
     for offset in (-14, 0, 1, 30):
         assert responses.send_due_reminders(today=RESPONSE_DUE + timedelta(days=offset)) == 0
-    assert mail() == []
+    assert [m for m in mail() if not m.subject.startswith(ASKED)] == []
+
+
+ASKED = "How did the government do?"
+
+
+def test_members_are_asked_to_rate_once_at_each_progress_report(panel, world):
+    organiser = db.session.get(User, world.organiser.id)
+    responses.record_progress_report(organiser, panel, number=1, delivered_on=PROGRESS_1)
+    responses.record_progress_report(organiser, panel, number=1, delivered_on=PROGRESS_1,
+                                     summary="A correction")  # the same report again: no second e-mail
+    asked = mail(ASKED)
+    assert [m.recipient for m in asked] == ["member@test.example"]
+    assert "progress report 1" in asked[0].subject and f"/panels/{panel.id}/response" in asked[0].body_text
+    responses.record_progress_report(organiser, panel, number=2, delivered_on=PROGRESS_1 + timedelta(days=180))
+    assert [m.subject.split(" Rate ")[1] for m in mail(ASKED)] == [
+        f"progress report 1 to {panel.title}", f"progress report 2 to {panel.title}"]
 
 
 def test_progress_reminders_also_go_to_each_responses_officer(panel, world):

@@ -53,6 +53,31 @@ def test_bad_values_name_the_field_and_the_fix(setup):
     assert "Accepted in part" in exc.value.problems["response"]
 
 
+TERMS = dict(response_due_months=4, first_progress_months=3, progress_every_months=6, reminder_days=14)
+
+
+def test_a_delivery_date_off_the_calendar_is_refused(setup):
+    from panels.recommendations import report_review
+    from panels.recommendations.report_review import ReportError
+
+    organiser, (rec, _) = setup
+    with pytest.raises(ResponseError) as exc:
+        responses.save_terms(organiser, rec.panel, delivered_on=date(9999, 12, 1), **TERMS)
+    assert set(exc.value.problems) == {"delivered_on"} and "check the year" in exc.value.problems["delivered_on"]
+    with pytest.raises(ReportError):
+        report_review.save_foreword(organiser, rec.panel, "Foreword", date(9999, 12, 1))
+    db.session.rollback()
+    assert responses.report_of(rec.panel).delivered_on == date(2027, 1, 31)
+
+
+def test_a_year_typed_wrong_never_breaks_the_response_page(app, world, as_user):
+    # 9999-12-01 + 4 months is off the calendar: it used to be saved, then every page of the clock failed.
+    response = as_user("organiser").post(f"/panels/{world.panel.id}/response/terms",
+                                         data={"delivered_on": "9999-12-01", **TERMS})
+    assert response.status_code == 422 and "check the year" in response.get_data(as_text=True)
+    assert as_user("organiser").get(f"/panels/{world.panel.id}/response").status_code == 200
+
+
 def test_only_managers_record_and_only_adopted_recommendations(setup, world):
     organiser, (rec, _) = setup
     for role in ("facilitator", "member", "observer"):
@@ -143,3 +168,17 @@ def test_members_rate_once_per_checkpoint_and_the_average_shows_from_three(setup
     assert impl.ratings(rec.panel)[rec.id].count == 1
     with pytest.raises(ResponseError):
         impl.rate(member, rec, response_score=11, implementation_score=0)
+
+
+def test_a_report_with_nothing_adopted_has_no_response_falling_overdue(app, world):
+    from panels.extensions import db
+    from panels.panel.models import Panel
+    from panels.recommendations import responses
+    from tests.recommendations_response.response_helpers import adopted_recommendations, delivered_report
+
+    with app.app_context():
+        adopted_recommendations(world.panel.id, 2, status="not_adopted")
+        delivered_report(world.panel.id, date(2026, 1, 10))
+        panel = db.session.get(Panel, world.panel.id)
+        response = next(d for d in responses.deadlines_of(panel) if d.key == "response")
+        assert response.met and not response.overdue(date(2026, 12, 1))

@@ -315,3 +315,18 @@ def test_amendments_sent_to_a_vote_are_settled_before_the_round_opens(app, world
     late = staff.post(f"{url}/{dropped_id}", data={f"a{dropped_id}-votes_for": "9", f"a{dropped_id}-votes_against":
                                                    "1", f"a{dropped_id}-votes_abstain": "0"})
     assert late.status_code == 422
+
+
+def test_results_csv_cells_are_never_spreadsheet_formulas(app, world, as_user):
+    from panels.extensions import db
+    from panels.recommendations.models import Recommendation
+
+    vround_id, ids, (r1,) = _open_round(app, world, n=3, recs=1)
+    with app.app_context():
+        db.session.get(Recommendation, r1).title = '=HYPERLINK("http://evil.example","x")'
+        db.session.commit()
+    for uid in ids:
+        _cast(app, vround_id, uid, {r1: 0})
+    _close(app, world, vround_id)
+    text = as_user("organiser").get(f"/panels/{world.panel.id}/votes/{vround_id}/results.csv").get_data(as_text=True)
+    assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text and ",\"=HYPERLINK" not in text

@@ -34,6 +34,13 @@ def test_threshold_with_an_awkward_float_is_still_exact():
     assert not tally(rule, votes(69, 31), eligible=100)["adopted"]
 
 
+def test_a_two_thirds_threshold_typed_as_a_percentage_means_two_thirds():
+    rule = {**LEVEL_SHARE, "threshold": 0.6667}  # 66.67 % in the rulebook form
+    assert exact(0.6667) == Fraction(2, 3) and exact(0.515) == Fraction(103, 200)
+    assert tally(rule, votes(2, 1), eligible=3)["adopted"]
+    assert not tally(rule, votes(199, 101), eligible=300)["adopted"]  # 66.33 %
+
+
 def test_can_live_with_it_counts_as_support_but_concerns_do_not():
     result = tally(LEVEL_SHARE, [{"level": 2}] * 8 + [{"level": 3}] * 2, eligible=10)
     assert result["distribution"] == [0, 0, 8, 2, 0] and result["adopted"]
@@ -106,6 +113,16 @@ def test_secret_ballots_hide_small_cells_and_their_complement():
     assert not any(c["hidden"] for c in open_cells.values())
 
 
+def test_secret_ballots_hide_enough_that_two_lone_voters_cannot_be_subtracted_out():
+    # north and south have one voter each: hiding just those two would let anyone take the shown
+    # groups' support from the total and learn that both lone voters supported it.
+    vs = [(0, {"area": "north"}), (0, {"area": "south"})] + [(4, {"area": "centre"})] * 5 \
+        + [(4, {"area": "east"})] * 6
+    cells = {c["value"]: c for c in breakdown(vs, 2, secret=True)["area"]}
+    assert cells["north"]["hidden"] and cells["south"]["hidden"]
+    assert cells["centre"]["hidden"] and not cells["east"]["hidden"]
+
+
 levels = st.integers(min_value=0, max_value=4)
 strata = st.fixed_dictionaries({"area": st.sampled_from(["n", "s", "e"]), "age": st.sampled_from(["y", "o"])})
 vote_lists = st.lists(st.tuples(levels, strata), max_size=40)
@@ -129,7 +146,7 @@ def test_distribution_sums_to_the_votes_and_consensus_never_exceeds_the_share(ru
     assert sum(result["distribution"]) == result["votes"] == len(vs)
     assert result["consensus"] <= result["share"] + 1e-12
     assert 0 <= result["consensus"] <= 1
-    for cells in result["breakdown"].values():
+    for category, cells in result["breakdown"].items():
         shown = [c for c in cells if not c["hidden"]]
         assert sum(c["count"] for c in shown) <= len(vs)
         if not rulebook["secret_ballot"]:
@@ -138,6 +155,9 @@ def test_distribution_sums_to_the_votes_and_consensus_never_exceeds_the_share(ru
         else:
             assert all(c["count"] >= MIN_GROUP for c in shown)
             assert sum(1 for c in cells if c["hidden"]) != 1 or len(cells) == 1
+            hidden = {c["value"] for c in cells if c["hidden"]}
+            hidden_voters = sum(1 for _, s in vs if str(s.get(category) or "Not given") in hidden)
+            assert not hidden or hidden_voters >= MIN_GROUP or not shown
 
 
 @given(vote_lists, st.integers(0, 5))
