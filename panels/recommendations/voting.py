@@ -120,8 +120,16 @@ def ready_recommendations(panel) -> list[Recommendation]:
                               .order_by(Recommendation.number)).all()
 
 
+def _refuse_after_publication(panel) -> None:
+    from .drafting import report_published
+
+    if report_published(panel):
+        raise VotingError("The final report is published: its votes can no longer change.")
+
+
 def create_round(actor, panel, title: str, recommendation_ids: list[int]) -> VotingRound:
     require(actor, "votes.manage", panel=panel)
+    _refuse_after_publication(panel)
     book = current_rulebook(panel)
     if book is None:
         raise VotingError("Rulebook: the panel has no adopted rulebook yet. Adopt one before voting.")
@@ -154,6 +162,7 @@ def open_round(actor, vround: VotingRound) -> VotingRound:
     require(actor, "votes.manage", panel=panel)
     if vround.status != "draft":
         raise VotingError("This round has already been opened.")
+    _refuse_after_publication(panel)
     book = current_rulebook(panel)
     if book is None:
         raise VotingError("Rulebook: the panel has no adopted rulebook. Adopt one before opening the round.")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from panels.db import utcnow
 from tests.recommendations_votes import votes_helpers as h
 
 
@@ -330,3 +331,18 @@ def test_results_csv_cells_are_never_spreadsheet_formulas(app, world, as_user):
     _close(app, world, vround_id)
     text = as_user("organiser").get(f"/panels/{world.panel.id}/votes/{vround_id}/results.csv").get_data(as_text=True)
     assert "'=HYPERLINK" in text and ",=HYPERLINK" not in text and ",\"=HYPERLINK" not in text
+
+
+def test_no_round_can_be_created_once_the_final_report_is_published(app, world):
+    from panels.extensions import db
+    from panels.recommendations import voting
+    from panels.recommendations.models import FinalReport
+
+    with app.app_context():
+        h.members(world, 3)
+        rec_id = h.recommendation(world, 1)
+        h.rulebook(world)
+        db.session.add(FinalReport(panel_id=world.panel.id, status="published", published_at=utcnow()))
+        db.session.commit()
+        with pytest.raises(voting.VotingError, match="published"):
+            voting.create_round(h.user(world.facilitator.id), h.panel(world), "Late vote", [rec_id])
