@@ -90,46 +90,43 @@ def manage(panel_id: int):
                            statuses=FLAG_STATUSES)
 
 
+def _attempt(action, done: str, anchor: str = ""):
+    """Run a report action; its refusal or its success is flashed, and staff return to the report page."""
+    try:
+        action()
+    except ReportError as exc:
+        flash(str(exc), "error")
+    else:
+        flash(done, "success")
+    return redirect(url_for("final_report.manage", panel_id=g.panel.id) + anchor)
+
+
 @bp.route("/panels/<int:panel_id>/report/foreword", methods=["POST"])
 @access("report.manage")
 def save_foreword(panel_id: int):
     form = ForewordForm()
     if not form.validate_on_submit():
         flash("The foreword was not saved. " + _errors(form), "error")
-    else:
-        try:
-            report_review.save_foreword(current_user, g.panel, form.foreword.data, form.delivered_on.data)
-        except ReportError as exc:
-            flash(str(exc), "error")
-        else:
-            flash("Saved.", "success")
-    return redirect(url_for("final_report.manage", panel_id=panel_id))
+        return redirect(url_for("final_report.manage", panel_id=panel_id))
+    return _attempt(lambda: report_review.save_foreword(current_user, g.panel, form.foreword.data,
+                                                        form.delivered_on.data), "Saved.")
 
 
 @bp.route("/panels/<int:panel_id>/report/review", methods=["POST"])
 @access("report.manage")
 def open_review(panel_id: int):
-    if ConfirmForm().validate_on_submit():
-        try:
-            report_review.open_review(current_user, g.panel)
-        except ReportError as exc:
-            flash(str(exc), "error")
-        else:
-            flash("Members can now read the draft report and flag errors.", "success")
-    return redirect(url_for("final_report.manage", panel_id=panel_id))
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("final_report.manage", panel_id=panel_id))
+    return _attempt(lambda: report_review.open_review(current_user, g.panel),
+                    "Members can now read the draft report and flag errors.")
 
 
 @bp.route("/panels/<int:panel_id>/report/publish", methods=["POST"])
 @access("report.manage")
 def publish(panel_id: int):
-    if ConfirmForm().validate_on_submit():
-        try:
-            report_review.publish(current_user, g.panel)
-        except ReportError as exc:
-            flash(str(exc), "error")
-        else:
-            flash("The final report is published.", "success")
-    return redirect(url_for("final_report.manage", panel_id=panel_id))
+    if not ConfirmForm().validate_on_submit():
+        return redirect(url_for("final_report.manage", panel_id=panel_id))
+    return _attempt(lambda: report_review.publish(current_user, g.panel), "The final report is published.")
 
 
 @bp.route("/panels/<int:panel_id>/report/flags/<int:flag_id>", methods=["POST"])
@@ -139,14 +136,9 @@ def resolve_flag(panel_id: int, flag_id: int):
     form = ResolveForm(prefix=f"flag{flag_id}")
     if not form.validate_on_submit():
         flash("The flag was not updated. " + _errors(form), "error")
-    else:
-        try:
-            report_review.resolve(current_user, item, form.status.data, form.note.data)
-        except ReportError as exc:
-            flash(str(exc), "error")
-        else:
-            flash(f"Flag marked {FLAG_STATUSES[item.status].lower()}.", "success")
-    return redirect(url_for("final_report.manage", panel_id=panel_id) + "#flags")
+        return redirect(url_for("final_report.manage", panel_id=panel_id) + "#flags")
+    return _attempt(lambda: report_review.resolve(current_user, item, form.status.data, form.note.data),
+                    f"Flag marked {FLAG_STATUSES.get(form.status.data, form.status.data).lower()}.", "#flags")
 
 
 # --------------------------------------------------------------------------- the panel: draft and review
