@@ -149,6 +149,20 @@ def _result_values(form) -> dict:
             "evaluation_url": form.evaluation_url.data}
 
 
+def _saved(form, rec, save, message: str):
+    """Validate and save; the way back to the results page when it worked, None to show the form again
+    (with the service's problems on their fields)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        save()
+    except ResponseError as exc:
+        _problems_to_form(form, exc)
+        return None
+    flash(message, "success")
+    return redirect(url_for("government.results", panel_id=rec.panel_id, gov_rec_id=rec.id))
+
+
 def _results_page(rec, form=None, milestone_form=None, status: int = 200):
     return render_template("recommendations/response_results.html", rec=rec, view=impl.summary(rec),
                            form=form or _result_form(rec), milestone_form=milestone_form or MilestoneForm(),
@@ -166,14 +180,10 @@ def results(panel_id: int, gov_rec_id: int):
 def result_add(panel_id: int, gov_rec_id: int):
     rec = _adopted(g.panel, gov_rec_id)
     form = _result_form(rec)
-    if form.validate_on_submit():
-        try:
-            impl.save_result(current_user, rec, **_result_values(form))
-        except ResponseError as exc:
-            _problems_to_form(form, exc)
-        else:
-            flash("The result is added. The recommendation's response is unchanged.", "success")
-            return redirect(url_for("government.results", panel_id=panel_id, gov_rec_id=rec.id))
+    saved = _saved(form, rec, lambda: impl.save_result(current_user, rec, **_result_values(form)),
+                   "The result is added. The recommendation's response is unchanged.")
+    if saved:
+        return saved
     return _results_page(rec, form=form, status=422)
 
 
@@ -187,14 +197,10 @@ def result_edit(panel_id: int, gov_result_id: int):
     result = _result(g.panel, gov_result_id)
     rec = db.session.get(Recommendation, result.recommendation_id)
     form = _result_form(rec, result)
-    if form.validate_on_submit():
-        try:
-            impl.save_result(current_user, rec, result, **_result_values(form))
-        except ResponseError as exc:
-            _problems_to_form(form, exc)
-        else:
-            flash("The result is saved.", "success")
-            return redirect(url_for("government.results", panel_id=panel_id, gov_rec_id=rec.id))
+    saved = _saved(form, rec, lambda: impl.save_result(current_user, rec, result, **_result_values(form)),
+                   "The result is saved.")
+    if saved:
+        return saved
     return render_template("recommendations/response_result_edit.html", form=form, rec=rec, result=result,
                            **_common()), 422 if form.errors else 200
 
@@ -210,14 +216,10 @@ def milestone_add(panel_id: int, gov_result_id: int):
     result = _result(g.panel, gov_result_id)
     rec = db.session.get(Recommendation, result.recommendation_id)
     form = MilestoneForm()
-    if form.validate_on_submit():
-        try:
-            impl.save_milestone(current_user, result, **_milestone_values(form))
-        except ResponseError as exc:
-            _problems_to_form(form, exc)
-        else:
-            flash("The milestone is added.", "success")
-            return redirect(url_for("government.results", panel_id=panel_id, gov_rec_id=rec.id))
+    saved = _saved(form, rec, lambda: impl.save_milestone(current_user, result, **_milestone_values(form)),
+                   "The milestone is added.")
+    if saved:
+        return saved
     return _results_page(rec, milestone_form=form, status=422)
 
 
@@ -234,14 +236,10 @@ def milestone_edit(panel_id: int, gov_milestone_id: int):
     result = db.session.get(ImplementationResult, milestone.result_id)
     rec = db.session.get(Recommendation, result.recommendation_id)
     form = MilestoneForm(obj=milestone)
-    if form.validate_on_submit():
-        try:
-            impl.save_milestone(current_user, result, milestone, **_milestone_values(form))
-        except ResponseError as exc:
-            _problems_to_form(form, exc)
-        else:
-            flash("The milestone is saved.", "success")
-            return redirect(url_for("government.results", panel_id=panel_id, gov_rec_id=rec.id))
+    saved = _saved(form, rec, lambda: impl.save_milestone(current_user, result, milestone, **_milestone_values(form)),
+                   "The milestone is saved.")
+    if saved:
+        return saved
     return render_template("recommendations/response_milestone_edit.html", form=form, rec=rec, result=result,
                            milestone=milestone, **_common()), 422 if form.errors else 200
 

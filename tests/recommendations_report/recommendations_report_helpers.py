@@ -16,10 +16,26 @@ MINORITY_R2 = (f"Keep the ring road open {SCRIPT}", f"Shops would suffer. {SCRIP
 MINORITY_ALL = ("The process was too rushed", "We needed two more sessions.", 1)
 
 
+def add_members(world, panel, n: int, prefix: str, name: str) -> list:
+    """``n`` more members of the panel, with accounts (call inside an app context)."""
+    from panels.accounts.models import Membership, User
+    from panels.extensions import db
+
+    users = []
+    for i in range(n):
+        user = User(email=f"{prefix}{i}@test.example", name=f"{name} {i}")
+        user.set_password(PASSWORD)
+        db.session.add(user)
+        db.session.flush()
+        db.session.add(Membership(user_id=user.id, organisation_id=world.org.id, panel_id=panel.id, role="member"))
+        users.append(user)
+    return users
+
+
 def build(app, world, *, status: str = "reporting", review: bool = False) -> SimpleNamespace:
     """Six members, an adopted rulebook, a closed round on R1 (adopted) and R2 (not adopted),
     R3 never voted on, a minority report on each voted recommendation and one on the whole report."""
-    from panels.accounts.models import Membership, User
+    from panels.accounts.models import User
     from panels.db import utcnow
     from panels.extensions import db
     from panels.panel.models import Panel
@@ -37,14 +53,7 @@ def build(app, world, *, status: str = "reporting", review: bool = False) -> Sim
     with app.app_context():
         panel = db.session.get(Panel, world.panel.id)
         panel.status = status
-        members = [db.session.get(User, world.member.id)]
-        for i in range(5):
-            user = User(email=f"voter{i}@test.example", name=f"Voter {i}")
-            user.set_password(PASSWORD)
-            db.session.add(user)
-            db.session.flush()
-            db.session.add(Membership(user_id=user.id, organisation_id=world.org.id, panel_id=panel.id, role="member"))
-            members.append(user)
+        members = [db.session.get(User, world.member.id), *add_members(world, panel, 5, "voter", "Voter")]
         book = Rulebook(panel_id=panel.id, version=1, status="adopted", adopted_at=utcnow(), votes_for=5,
                         votes_against=0, votes_abstain=1, threshold=0.8, level=2, quorum=0.5)
         db.session.add(book)

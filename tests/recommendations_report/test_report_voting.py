@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from recommendations_report_helpers import PASSWORD, pdf_text
+from recommendations_report_helpers import add_members, pdf_text
 
 
 def _voted_panel(app, world):
-    from panels.accounts.models import Membership, User
+    from panels.accounts.models import User
     from panels.extensions import db
     from panels.panel.models import Panel
     from panels.recommendations import minority, voting
@@ -15,14 +15,7 @@ def _voted_panel(app, world):
     with app.app_context():
         panel = db.session.get(Panel, world.panel.id)
         panel.status = "reporting"
-        members = [db.session.get(User, world.member.id)]
-        for i in range(4):
-            user = User(email=f"secret{i}@test.example", name=f"Secret Voter {i}")
-            user.set_password(PASSWORD)
-            db.session.add(user)
-            db.session.flush()
-            db.session.add(Membership(user_id=user.id, organisation_id=world.org.id, panel_id=panel.id, role="member"))
-            members.append(user)
+        members = [db.session.get(User, world.member.id), *add_members(world, panel, 4, "secret", "Secret Voter")]
         recs = [Recommendation(panel_id=panel.id, number=n, title=t, text=f"Text of {t}", status="ready")
                 for n, t in ((1, "Exactly eighty"), (2, "Just under"))]
         db.session.add_all(recs)
