@@ -65,7 +65,8 @@ def main() -> None:
               f"time={secs:.2f}s it={s.get('iterations')} lv={s.get('levels')} "
               f"mip={s.get('mip_calls')} cols={s.get('columns')} min={p.min():.8f} "
               f"lp={tp.lp_bound:.8f} gap={tp.lp_bound - p.min():.2e} "
-              f"stopped={s.get('stopped_early')} "
+              f"stopped={s.get('stopped_early')} rounded={s.get('rounded')} "
+              f"extra={s.get('extra_columns')} "
               + " ".join(f"{k}={v}" for k, v in s.items() if k.startswith("t_")))
 
 

@@ -18,7 +18,7 @@ import numpy as np
 
 from .compress import TypeSpace
 from .leximin import PRICE_EPS, Progress, TypePortfolio, find_leximin
-from .milp import INF, PanelSolver, new_highs
+from .milp import INF, PanelSolver, new_highs, one_blas_thread
 
 
 class _MinMaxMaster:
@@ -65,6 +65,7 @@ class _MinMaxMaster:
         return True, float(sol.col_value[0]), w, float(-d[0]), np.array(sol.col_value[1:])
 
 
+@one_blas_thread
 def find_goldilocks(ts: TypeSpace, gamma: float = 1.0, progress: Progress | None = None,
                     steps: int = 18) -> TypePortfolio:
     """GOLDILOCKS portfolio over types (see module docstring)."""

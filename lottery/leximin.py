@@ -22,8 +22,7 @@ import highspy
 import numpy as np
 
 from .compress import TypeSpace
-from .exchange import Exchanger
-from .milp import INF, PanelSolver, new_highs
+from .milp import INF, PanelSolver, new_highs, one_blas_thread
 
 Progress = Callable[[float, str], None]
 
@@ -55,6 +54,7 @@ class Master:
     def __init__(self, ts: TypeSpace):
         self.ts = ts
         self.h = h = new_highs()
+        h.setOptionValue("simplex_strategy", MASTER_SIMPLEX)
         T = ts.n_types
         # column 0 is z (bounded to [0, 1] so the LP never becomes unbounded)
         h.addVar(0.0, 1.0)
@@ -186,8 +186,7 @@ class CompactLP:
 def initial_panels(ts: TypeSpace, solver: PanelSolver, blocked: np.ndarray) -> tuple[
         list[np.ndarray], np.ndarray]:
     """Panels covering every type that can sit on any panel; also returns the types that
-    cannot (probability 0 whatever we do). (Covering by exchanges instead of the
-    integer program is faster but gives poorer panels: slower overall.)"""
+    cannot (probability 0 whatever we do)."""
     T = ts.n_types
     covered = blocked.copy()
     panels: list[np.ndarray] = []
@@ -214,13 +213,15 @@ def initial_panels(ts: TypeSpace, solver: PanelSolver, blocked: np.ndarray) -> t
     return panels, impossible & ~blocked if T else impossible
 
 
-HEURISTIC_STARTS = 8   # exchange ascents per iteration, from the best columns
-HEURISTIC_ROUNDS = 2   # rounds of exchanges per ascent
-HEURISTIC_GAIN = 0.5   # share of the LP relaxation's gain an exchange column must reach
-ALPHA = 0.0        # weight of the stability centre in the pricing duals
-GAP_TOL = 1e-9     # a level is done when the master is this close to its bound
+MASTER_SIMPLEX = 4    # primal simplex: new columns keep the basis primal feasible
+FACE = True           # price on the compact relaxation's optimal face first
+EXTRA_COLUMNS = 4     # perturbed LP roundings per iteration
+PERTURB = 0.3         # log-normal noise on the prices of the extra columns
+ALPHA = 0.7           # weight of the stability centre (compact duals) in the pricing duals
+GAP_TOL = 1e-9        # a level is done when the master is this close to its bound
 
 
+@one_blas_thread
 def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None = None,
                  max_iterations: int = 100_000, time_limit: float | None = None
                  ) -> TypePortfolio:
@@ -230,16 +231,16 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     distribution found so far (``stats['stopped_early']``). Raises ``ValueError`` when
     no panel satisfies the quotas.
 
-    Each level is column generation. Pricing tries, cheapest first: exchanges from the
-    best columns (:mod:`lottery.exchange`; kept when they reach ``HEURISTIC_GAIN`` of
-    the LP relaxation's gain), then the integer program restricted to a neighbourhood
-    of the LP optimum, then the full one (both stopped at a good enough panel, see
-    :meth:`PanelSolver.columns`). A level ends when the master reaches the compact
-    relaxation's bound (:class:`CompactLP`, whose duals then choose the types to fix)
-    or when the full integer program proves that no panel improves the master.
-    With ``ALPHA > 0`` pricing uses a mix of the master's and the compact duals
-    (Wentges smoothing; a mis-priced round falls back to the master's duals): measured
-    no faster on the generated pools, so off by default.
+    Each level is column generation, against the compact relaxation (:class:`CompactLP`)
+    whose optimum bounds the level. Every panel of a master that reaches that bound
+    lies on the relaxation's optimal face for its duals, so pricing starts there
+    (:meth:`PanelSolver.face`) and only leaves it when the face has no better panel.
+    Pricing duals are smoothed towards the compact duals (Wentges; a mis-priced round
+    falls back to the master's own). Each round adds the priced panel (LP relaxation
+    rounded by swaps, else integer programs, see :meth:`PanelSolver.columns`) and
+    ``EXTRA_COLUMNS`` roundings at randomly perturbed prices. A level ends when the
+    master reaches the compact bound (whose duals then choose the types to fix) or
+    when the full integer program proves that no panel improves the master.
     """
     progress = progress or _noop
     started = time.perf_counter()
@@ -249,7 +250,6 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     T = ts.n_types
     sizes = ts.sizes.astype(float)
     never = np.zeros(T, dtype=bool)
-    exchanger = Exchanger(ts)
     panels, never = initial_panels(ts, solver, never)
     if not panels:
         raise ValueError("no panel satisfies the quotas")
@@ -265,7 +265,8 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     iterations = 0
     level_count = 0
     mispriced = 0
-    heuristic_columns = 0
+    extra_columns = 0
+    rng = np.random.default_rng(0)
     q = np.zeros(len(master.columns))
     while True:
         unfixed = np.isnan(master.fixed)
@@ -279,6 +280,8 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
         alpha = ALPHA if dc is not None else 0.0
         bound = INF
         proven_by_compact = False
+        if FACE and dc is not None:
+            solver.set_face(solver.face(dc / sizes))
         while True:
             iterations += 1
             z, y, threshold, q = master.solve()
@@ -291,37 +294,35 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
                 ys, ws = y, threshold
             ws_t = ys / sizes
             added = False
-            if HEURISTIC_STARTS:
-                # exchanges are accepted when they get a good share of the LP bound's gain
-                need = threshold + max(PRICE_EPS, HEURISTIC_GAIN * (
-                    solver.lp_value(y / sizes) - threshold))
-                for x0 in master.best_columns(ws_t, HEURISTIC_STARTS):
-                    x = exchanger.ascend(x0, ws_t, HEURISTIC_ROUNDS)
-                    if (float(y @ (x / sizes)) > need and ts.panel_ok(x)
-                            and master.add(x)):
-                        added = True
-                        heuristic_columns += 1
-            if not added:
-                cols, _, pbound, proven = solver.columns(
-                    ws_t, ws, PRICE_EPS, start=master.best_column(ws_t))
-                for _, x in cols:
-                    if float(y @ (x / sizes)) > threshold + PRICE_EPS and master.add(x):
-                        added = True
-                    elif alpha > 0:
-                        master.add(x)
-                if alpha == 0:
-                    bound = pbound
-                    if not added:
-                        break
-                elif not added:
-                    mispriced += 1
-                    alpha = 0.0
-                    continue
+            cols, _, pbound, _ = solver.columns(
+                ws_t, ws, PRICE_EPS, start=master.best_column(ws_t))
+            for _, x in cols:
+                if float(y @ (x / sizes)) > threshold + PRICE_EPS and master.add(x):
+                    added = True
+                elif alpha > 0:
+                    master.add(x)
+            if added:
+                for _ in range(EXTRA_COLUMNS):
+                    x = solver.round_lp(ws_t * np.exp(PERTURB * rng.standard_normal(T)))
+                    if x is not None and float(y @ (x / sizes)) > threshold + PRICE_EPS \
+                            and master.add(x):
+                        extra_columns += 1
+            elif alpha > 0:
+                mispriced += 1
+                alpha = 0.0
+                continue
+            elif solver.faced:
+                solver.set_face(None)   # nothing better on the face: price everywhere
+                continue
+            else:
+                bound = pbound          # the full integer program: no panel improves
+                break
             if dc is not None:
                 alpha = ALPHA
             if iterations >= max_iterations or time.perf_counter() > deadline:
                 stopped = True
                 break
+        solver.set_face(None)
         level_count += 1
         if level_count == 1:
             lp_bound = zc if proven_by_compact else min(zc, z + max(0.0, bound - threshold))
@@ -349,8 +350,9 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     return TypePortfolio(
         cols[keep], probs, lp_bound,
         {"iterations": iterations, "levels": level_count, "pricing_calls": solver.calls,
-         "mip_calls": solver.mip_calls, "stopped_early": stopped, "mispriced": mispriced,
-         "heuristic_columns": heuristic_columns,
+         "mip_calls": solver.mip_calls, "rounded": solver.rounded,
+         "stopped_early": stopped, "mispriced": mispriced,
+         "extra_columns": extra_columns,
          "columns": len(master.columns), "types": T, "impossible_types": int(never.sum()),
          "t_total": round(time.perf_counter() - started, 2)},
     )

@@ -11,12 +11,20 @@ from __future__ import annotations
 
 import highspy
 import numpy as np
+from threadpoolctl import threadpool_limits
 
 from .compress import TypeSpace
+from .rounding import Rounder
 
 INF = highspy.kHighsInf
 PRICE_GAIN = 0.5  # the pricing MIP stops at this share of the LP relaxation's gain
+FACE_TOL = 1e-9     # reduced costs and duals above this (relative) fix the face
 NEIGHBOURS = 2    # the neighbourhood MIP frees this many times k unseated types
+
+
+# Decorates the algorithms: their matrices are small, and threaded BLAS busy-waits when
+# the cores are shared (measured: one scoring step 1 ms alone, 50 ms beside a busy server).
+one_blas_thread = threadpool_limits.wrap(limits=1, user_api="blas")
 
 
 def new_highs(time_limit: float | None = None) -> highspy.Highs:
@@ -51,6 +59,12 @@ class PanelSolver:
                              time_limit, integer=True)
         self.calls = 0
         self.mip_calls = 0
+        self.rounded = 0
+        self.rounder = Rounder(ts)
+        self.xlo = np.zeros(ts.n_types)            # seats per type: bounds of every panel
+        self.xhi = ts.sizes.astype(float)
+        self.faced = False
+        self.rounder.set_bounds(self.xlo, self.xhi, self.lo, self.hi)
         self._found: list[tuple[float, np.ndarray]] = []
         self._stop = INF
         self._watching = False
@@ -58,6 +72,7 @@ class PanelSolver:
     def set_quota_bounds(self, lo: np.ndarray, hi: np.ndarray) -> None:
         """Change the quota rows (``-1``/``k+1`` or beyond switch a bound off)."""
         self.lo, self.hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+        self.rounder.set_bounds(self.xlo, self.xhi, self.lo, self.hi)
         for h in (self.lp, self.h):
             for v in range(len(lo)):
                 h.changeRowBounds(v, float(lo[v]), float(hi[v]))
@@ -95,6 +110,48 @@ class PanelSolver:
         h.changeObjectiveSense(highspy.ObjSense.kMaximize)
         return h
 
+    def face(self, weights: np.ndarray) -> tuple[np.ndarray, ...] | None:
+        """Bounds that describe the panels worth most to ``weights`` in the LP
+        relaxation (its optimal face): columns with a nonzero reduced cost stay at their
+        bound, rows with a nonzero dual stay tight. None if the LP fails."""
+        h = self.lp
+        self._set_costs(h, weights)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        sol = h.getSolution()
+        x, rc = np.array(sol.col_value), np.array(sol.col_dual)
+        act, dual = np.array(sol.row_value), np.array(sol.row_dual)
+        scale = max(1.0, float(np.abs(weights).max()))
+        fix_c, fix_r = np.abs(rc) > FACE_TOL * scale, np.abs(dual) > FACE_TOL * scale
+        lp_, ul = h.getLp().col_lower_, h.getLp().col_upper_
+        col_lo = np.where(fix_c, np.rint(x), np.asarray(lp_))
+        col_hi = np.where(fix_c, np.rint(x), np.asarray(ul))
+        rl, ru = np.asarray(h.getLp().row_lower_), np.asarray(h.getLp().row_upper_)
+        return (col_lo, col_hi, np.where(fix_r, np.rint(act), rl),
+                np.where(fix_r, np.rint(act), ru))
+
+    def set_face(self, bounds: tuple[np.ndarray, ...] | None) -> None:
+        """Restrict every later panel to ``bounds`` (from :meth:`face`); None lifts it."""
+        T, V = self.ts.n_types, len(self.lo)
+        if bounds is None:
+            if not self.faced:
+                return
+            col_lo, col_hi = np.zeros(T), self.ts.sizes.astype(float)
+            rl, ru = self._rows
+        else:
+            if not self.faced:
+                self._rows = (np.asarray(self.lp.getLp().row_lower_).copy(),
+                              np.asarray(self.lp.getLp().row_upper_).copy())
+            col_lo, col_hi, rl, ru = bounds
+        self.faced = bounds is not None
+        self.xlo, self.xhi = col_lo.astype(float), col_hi.astype(float)
+        rows = np.arange(len(rl), dtype=np.int32)
+        for h in (self.lp, self.h):
+            h.changeColsBounds(T, np.arange(T, dtype=np.int32), self.xlo, self.xhi)
+            h.changeRowsBounds(len(rl), rows, np.asarray(rl, float), np.asarray(ru, float))
+        self.rounder.set_bounds(self.xlo, self.xhi, np.asarray(rl[:V]), np.asarray(ru[:V]))
+
     def _set_costs(self, h: highspy.Highs, weights: np.ndarray) -> None:
         T = self.ts.n_types
         h.changeColsCost(T, np.arange(T, dtype=np.int32), np.asarray(weights, dtype=float))
@@ -115,8 +172,7 @@ class PanelSolver:
         info = h.getInfo()
         x = np.rint(np.array(h.getSolution().col_value)).astype(np.int64)
         if lo is not None:
-            h.changeColsBounds(T, np.arange(T, dtype=np.int32), np.zeros(T),
-                               self.ts.sizes.astype(float))
+            h.changeColsBounds(T, np.arange(T, dtype=np.int32), self.xlo, self.xhi)
         if status == highspy.HighsModelStatus.kInfeasible:
             return None, -np.inf, -np.inf
         bound = float(info.mip_dual_bound) if status == highspy.HighsModelStatus.kOptimal \
@@ -193,8 +249,7 @@ class PanelSolver:
         self._set_costs(h, w)
         allc = np.arange(T, dtype=np.int32)
         if free is not None:
-            h.changeColsBounds(T, allc, np.zeros(T),
-                               np.where(free, self.ts.sizes, 0).astype(float))
+            h.changeColsBounds(T, allc, self.xlo, np.where(free, self.xhi, self.xlo))
         if start is not None:
             sol = highspy.HighsSolution()
             sol.col_value = start.astype(float).tolist()
@@ -211,7 +266,7 @@ class PanelSolver:
         if h.getInfo().primal_solution_status == 2:
             sols.append(np.rint(np.array(h.getSolution().col_value)).astype(np.int64))
         if free is not None:
-            h.changeColsBounds(T, allc, np.zeros(T), self.ts.sizes.astype(float))
+            h.changeColsBounds(T, allc, self.xlo, self.xhi)
             optimal = False
         out, seen = [], set()
         for x in sols:
@@ -233,12 +288,15 @@ class PanelSolver:
         """Panels worth more than ``threshold + eps`` (value, counts; best first), the LP
         relaxation value, a proven upper bound on every panel's value and whether "no
         panel" is proven. Cheap first: the LP relaxation (a bound; its optimum if
-        integral), the integer program restricted to a neighbourhood of the LP optimum,
-        then the full one, both stopped at the first panel reaching
+        integral), its optimum rounded by swaps (:mod:`lottery.rounding`), the integer
+        program restricted to a neighbourhood of the LP optimum, then the full one, both
+        stopped at the first panel reaching
         ``threshold + gain * (LP - threshold)`` and started from the valid panel
         ``start`` if given (finding a first solution is the slow part)."""
         self.calls += 1
         w = np.asarray(weights, dtype=float)
+        if start is not None and ((start < self.xlo) | (start > self.xhi)).any():
+            start = None
         h = self.lp
         self._set_costs(h, w)
         h.run()
@@ -254,6 +312,10 @@ class PanelSolver:
             return [(float(w @ x), x)], lp_val, lp_val, False
         gain = PRICE_GAIN if gain is None else gain
         stop = threshold + max(eps, gain * (lp_val - threshold))
+        x = self.rounder.round(xf, w)
+        if x is not None and float(w @ x) > threshold + eps:
+            self.rounded += 1
+            return [(float(w @ x), x)], lp_val, lp_val, False
         # neighbourhood of the LP optimum: the types it seats and those whose reduced
         # cost is closest to zero may sit; a much smaller integer program
         rc = np.abs(np.array(h.getSolution().col_dual))
@@ -270,6 +332,16 @@ class PanelSolver:
                 return out, lp_val, lp_val, False
         out, bound, optimal = self._mip_columns(w, threshold + eps, stop, None, start)
         return out, lp_val, min(bound, lp_val), optimal and not out
+
+    def round_lp(self, weights: np.ndarray) -> np.ndarray | None:
+        """The LP relaxation's optimum for ``weights`` rounded to a valid panel (or None)."""
+        h = self.lp
+        self._set_costs(h, weights)
+        h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        xf = np.array(h.getSolution().col_value)
+        return self.rounder.round(xf, np.asarray(weights, dtype=float))
 
     def lp_value(self, weights: np.ndarray) -> float:
         """Value of the LP relaxation: an upper bound on every panel's value."""
