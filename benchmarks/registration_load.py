@@ -6,7 +6,8 @@ It builds a fresh instance in a temporary folder (SQLite file, migrated with Ale
 a panel with open registration and enough letters, starts the app in a production-like WSGI
 server (gunicorn with threaded workers when installed, else werkzeug's threaded server) in a
 subprocess on 127.0.0.1, and runs a fixed number of registrations from concurrent clients
-(threads with http.client). Each registration is what a browser does: GET the form (session
+(browsers on one asyncio loop, raw HTTP/1.1 with keep-alive: registration_clients.py, cheap
+because it shares the cores with the server). Each registration is what a browser does: GET the form (session
 cookie, CSRF token, timing token), then POST it. The only differences from production are the
 two benchmark flags in the app's config: REGISTRATION_MIN_SECONDS=0 (a script answers faster
 than the 3 s a person needs) and RATELIMIT_ENABLED=False (every client shares one address).
@@ -23,7 +24,6 @@ import argparse
 import http.client
 import json
 import os
-import re
 import shutil
 import socket
 import sqlite3
@@ -31,13 +31,14 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
-from urllib.parse import urlencode
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "benchmarks"))
+
+import registration_clients  # noqa: E402 - after the path is set
 
 SHORT_CODE = "bench-panel"
 DATES = ["2026-03-07", "2026-03-21", "2026-04-11"]
@@ -141,12 +142,12 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(kind: str, instance: str, port: int, workers: int, threads: int):
+def start_server(kind: str, instance: str, port: int, workers: int, threads: int, worker_class: str = "gthread"):
     env = {**os.environ, "PANELS_INSTANCE": instance, "PYTHONPATH": os.pathsep.join(
         [str(ROOT), str(ROOT / "benchmarks"), os.environ.get("PYTHONPATH", "")])}
     if kind == "gunicorn":
         command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
-                   "--worker-class", "gthread", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
+                   "--worker-class", worker_class, "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
                    "--backlog", "512", "--keep-alive", "5", "registration_load:wsgi_app()"]
     else:
         command = [sys.executable, str(Path(__file__).resolve()), "--serve", str(port)]
@@ -179,100 +180,24 @@ def serve_werkzeug(port: int) -> None:
 
 # --- the clients --------------------------------------------------------------------------------
 
-CSRF_RE = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
-STARTED_RE = re.compile(r'name="started" type="hidden" value="([^"]+)"')
+
+def answers(number: int) -> dict:
+    """What resident number `number` answers (the CSRF and timing tokens come from the page)."""
+    return {
+        "age_ok": "y", "residence_ok": "y", "exclusions_ok": "y",
+        "cat_age": CATEGORIES[0]["options"][number % 4]["value"],
+        "cat_gender": CATEGORIES[1]["options"][number % 3]["value"],
+        "cat_tenure": CATEGORIES[2]["options"][number % 3]["value"],
+        "availability": DATES, "support_needs": ["travel"] if number % 5 == 0 else [],
+        "first_name": f"Resident{number}", "last_name": "Bench", "email": f"r{number}@example.org",
+        "phone": "", "consent_privacy": "y", "hp_comment": "",
+    }
 
 
-class Client:
-    """One resident's browser: a keep-alive connection and the session cookie."""
-
-    def __init__(self, port: int):
-        self.port = port
-        self.conn: http.client.HTTPConnection | None = None
-        self.cookie = ""
-
-    def request(self, method: str, path: str, body: str | None = None) -> tuple[int, str]:
-        headers = {"Cookie": self.cookie} if self.cookie else {}
-        if body is not None:
-            headers["Content-Type"] = "application/x-www-form-urlencoded"
-        for attempt in range(2):
-            if self.conn is None:
-                self.conn = http.client.HTTPConnection("127.0.0.1", self.port, timeout=REQUEST_TIMEOUT)
-            try:
-                self.conn.request(method, path, body=body, headers=headers)
-                response = self.conn.getresponse()
-                text = response.read().decode()
-            except (http.client.RemoteDisconnected, ConnectionResetError, BrokenPipeError):
-                self.conn.close()
-                self.conn = None
-                if attempt:
-                    raise
-                continue
-            cookie = response.getheader("Set-Cookie")
-            if cookie:
-                self.cookie = cookie.split(";", 1)[0]
-            if response.getheader("Connection", "").lower() == "close" or response.version == 10:
-                self.conn.close()
-                self.conn = None
-            return response.status, text
-        raise RuntimeError("unreachable")
-
-    def register(self, code: str, number: int) -> tuple[int, float, float]:
-        """GET the form, POST it; returns (POST status, GET seconds, POST seconds)."""
-        self.cookie = ""  # a new resident each time
-        started = time.perf_counter()
-        status, page = self.request("GET", f"/r/{SHORT_CODE}?code={code}")
-        got = time.perf_counter()
-        if status != 200:
-            return status, got - started, 0.0
-        form = {
-            "csrf_token": CSRF_RE.search(page).group(1), "started": STARTED_RE.search(page).group(1),
-            "lang": "en", "code": code, "age_ok": "y", "residence_ok": "y", "exclusions_ok": "y",
-            "cat_age": CATEGORIES[0]["options"][number % 4]["value"],
-            "cat_gender": CATEGORIES[1]["options"][number % 3]["value"],
-            "cat_tenure": CATEGORIES[2]["options"][number % 3]["value"],
-            "availability": DATES, "support_needs": ["travel"] if number % 5 == 0 else [],
-            "first_name": f"Resident{number}", "last_name": "Bench", "email": f"r{number}@example.org",
-            "phone": "", "consent_privacy": "y", "hp_comment": "",
-        }
-        body = urlencode(form, doseq=True)
-        status, _ = self.request("POST", f"/r/{SHORT_CODE}", body)
-        return status, got - started, time.perf_counter() - got
-
-
-def run_load(port: int, letter_codes: list[str], total: int, clients: int) -> dict:
-    lock = threading.Lock()
-    next_index = [0]
-    results: list[tuple[int, float, float]] = []
-    failures: list[str] = []
-    stop_at = time.monotonic() + DEADLINE
-
-    def worker():
-        client = Client(port)
-        while time.monotonic() < stop_at:
-            with lock:
-                i = next_index[0]
-                if i >= total:
-                    return
-                next_index[0] += 1
-            try:
-                outcome = client.register(letter_codes[i], i)
-            except Exception as exc:  # noqa: BLE001 - counted and reported
-                with lock:
-                    failures.append(f"{type(exc).__name__}: {exc}")
-                client = Client(port)
-                continue
-            with lock:
-                results.append(outcome)
-
-    threads = [threading.Thread(target=worker, daemon=True) for _ in range(clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join(timeout=DEADLINE + 60)
-    elapsed = time.perf_counter() - started
-    return {"results": results, "failures": failures, "elapsed": elapsed}
+def run_load(port: int, letter_codes: list[str], total: int, clients: int, first: int = 0) -> dict:
+    """Register the first `total` codes; resident numbers start at `first`."""
+    return registration_clients.run_load(port, SHORT_CODE, letter_codes[:total], lambda i: answers(first + i),
+                                         clients, REQUEST_TIMEOUT, DEADLINE)
 
 
 # --- where the time goes: CPU of the server, of the clients, and of the machine ---------------
@@ -330,10 +255,13 @@ def database_counts(instance: str) -> tuple[int, int, int]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--registrations", type=int, default=3000)
-    parser.add_argument("--clients", type=int, default=32, help="concurrent clients (threads)")
+    parser.add_argument("--clients", type=int, default=32, help="concurrent clients (connections)")
     parser.add_argument("--server", choices=["auto", "gunicorn", "werkzeug"], default="auto")
     parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes")
-    parser.add_argument("--threads", type=int, default=8, help="gunicorn threads per worker")
+    # Few threads: more only fight over each process's GIL (measured: 2 beats 4 and 8 on 2 cores).
+    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
+    parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread",
+                        help="gunicorn worker class (sync: no keep-alive, one request at a time per process)")
     parser.add_argument("--warmup", type=int, default=50, help="registrations before measuring")
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance folder")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # internal: werkzeug server
@@ -355,9 +283,10 @@ def main() -> int:
         letter_codes = prepare(instance, args.registrations + args.warmup)
         prepared = time.perf_counter() - t0
         port = free_port()
-        process = start_server(kind, instance, port, args.workers, args.threads)
+        process = start_server(kind, instance, port, args.workers, args.threads, args.worker_class)
         if args.warmup:
-            run_load(port, letter_codes[args.registrations:], args.warmup, min(args.clients, 8))
+            run_load(port, letter_codes[args.registrations:], args.warmup, min(args.clients, 8),
+                     first=args.registrations)
         before = database_counts(instance)
         server_cpu0, client_cpu0, machine0 = process_tree_cpu(process.pid), time.process_time(), machine_cpu()
         load = run_load(port, letter_codes[:args.registrations], args.registrations, args.clients)
@@ -384,7 +313,7 @@ def main() -> int:
     throughput = accepted / load["elapsed"]
     p99_ms = percentile(posts, 99) * 1000
     figures = {
-        "server": kind if kind == "werkzeug" else f"gunicorn gthread {args.workers}x{args.threads}",
+        "server": kind if kind == "werkzeug" else f"gunicorn {args.worker_class} {args.workers}x{args.threads}",
         "database": "SQLite (embedded, WAL)", "cpus": os.cpu_count(), "clients": args.clients,
         "registrations": args.registrations, "prepare_s": round(prepared, 2),
         "elapsed_s": round(load["elapsed"], 2), "accepted": accepted, "statuses": statuses,

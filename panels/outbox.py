@@ -68,6 +68,18 @@ def queue(
     return message
 
 
+def insert_message(recipient: str, subject: str, text: str, html: str | None = None, *,
+                   related_type: str | None = None, related_id=None, panel_id: int | None = None) -> None:
+    """The message queue() would add, written at once with one Core INSERT in the current
+    transaction: for hot paths (a registration) that write without the ORM."""
+    db.session.connection().execute(OutboxMessage.__table__.insert(), {
+        "recipient": recipient, "subject": subject, "body_text": text, "body_html": html,
+        "related_type": related_type, "related_id": str(related_id) if related_id is not None else None,
+        "panel_id": panel_id})
+    if has_request_context():
+        g.outbox_pending = True
+
+
 def mail_configured() -> bool:
     return bool(current_app.config.get("MAIL_SERVER"))
 

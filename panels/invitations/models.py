@@ -53,7 +53,12 @@ class Address(db.Model):
     household_key: Mapped[str] = mapped_column(String(300))
 
     def lines(self) -> list[str]:
-        return [part for part in (self.line1, self.line2, self.town, self.postcode) if part]
+        return address_lines(self.line1, self.line2, self.town, self.postcode)
+
+
+def address_lines(*parts: str | None) -> list[str]:
+    """An address's lines, empty ones left out (also for addresses read without the ORM)."""
+    return [part for part in parts if part]
 
 
 class Mailing(db.Model):

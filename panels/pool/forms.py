@@ -87,7 +87,7 @@ class AtLeastOne:
             raise ValidationError(self.message)
 
 
-def _phone_number(form, field):
+def phone_number(form, field):
     if field.data and (not PHONE_RE.match(field.data) or sum(ch.isdigit() for ch in field.data) < 6):
         raise ValidationError(_("Enter a phone number with digits only, like 0161 496 0000 or "
                                 "+44 161 496 0000."))
@@ -220,7 +220,7 @@ def _build_registration_form(settings, *, mode: str, locale: str,
                     Email(message=_("Enter an email address like name@example.org."))])
     attrs["phone"] = StringField(
         _("Phone number"), description=_("If you give only a phone number, we call you instead."),
-        validators=[Optional(), Length(max=40), _phone_number])
+        validators=[Optional(), Length(max=40), phone_number])
 
     if mode == "phone":
         attrs["address"] = TextAreaField(
@@ -306,7 +306,7 @@ def settings_form() -> type[FlaskForm]:
             validators=[AtLeastOne("Offer at least one language."),
                         ChoiceIn(list(LANGUAGES), "Choose from the list.")]),
         "phone": StringField("Phone number for residents", validators=[Optional(), Length(max=40),
-                                                                       _phone_number]),
+                                                                       phone_number]),
         "contact_email": StringField("Contact email for residents", validators=[
             Optional(), Length(max=254), Email(message="Enter an email address like name@example.org.")]),
     }

@@ -1,72 +1,48 @@
-"""Volunteer registration: codes, registering (web and phone), updating, withdrawing, the pool.
+"""Volunteer registration: settings, codes, registering (web and phone), updating, withdrawing, the pool.
 
 Every change is one transaction: a registration writes the volunteer, bumps its letter's
-counter, queues the confirmation email and records the audit event, or writes nothing.
-The audit log never holds personal data: ids, channels and counts only.
+counter, queues the confirmation email and records the audit event, or writes nothing
+(registering.py writes it). The audit log never holds personal data: ids, channels and counts only.
 """
 
 from __future__ import annotations
 
 import csv
-import hashlib
 import io
 import logging
 import secrets
-import threading
 import time
-from contextlib import contextmanager
-from dataclasses import dataclass, field
 
-from flask import current_app, render_template
-from flask_babel import force_locale
-from flask_babel import lazy_gettext as _l
+from flask import current_app
 from itsdangerous import BadSignature, SignatureExpired, TimestampSigner
-from sqlalchemy import func, or_, select, update
-from sqlalchemy.exc import IntegrityError, OperationalError
+from sqlalchemy import func, or_, select
 from sqlalchemy.orm import joinedload
 
 from lottery import codes
 
-from .. import audit, outbox
+from .. import audit
 from ..access import require
 from ..db import utcnow
 from ..extensions import db
 from ..i18n import LANGUAGES
-from ..urls import external_url
-from . import schema
+from . import registering, schema
 from .models import STATUSES, SUPPORT_NEEDS, RegistrationSettings, Volunteer
+from .registering import (  # noqa: F401 - the registration's names, used as services.X
+    PUBLIC_ID_ALPHABET,
+    Answers,
+    CodeAlreadyUsed,
+    CodeProblem,
+    LetterInfo,
+    _public_id,
+    code_messages,
+    hash_token,
+)
 
 log = logging.getLogger(__name__)
 
-PUBLIC_ID_ALPHABET = codes.ALPHABET  # no 0/O, 1/I/L: easy to read out on the phone
 TIMING_SALT = "pool.registration-timing"
 DEFAULT_MIN_SECONDS = 3.0
 DEFAULT_MAX_AGE = 2 * 3600
-
-
-class CodeProblem(ValueError):
-    """A registration code that cannot be used; str() is the message for the person."""
-
-
-class CodeAlreadyUsed(CodeProblem):
-    pass
-
-
-def code_messages(phone: str | None) -> dict[str, str]:
-    """One plain message per case. None of them tells anything about any other code."""
-    call = (_l("If it still does not work, call us on %(phone)s.", phone=phone) if phone
-            else _l("If it still does not work, contact the organisers."))
-    return {
-        "missing": str(_l("Enter the registration code from your letter.")),
-        "mistyped": str(_l("This code is not right. Check each character against your letter: the "
-                           "code has 10 letters and numbers, like K7QFX-93XMR. It never has the "
-                           "letters O, I or L, or the numbers 0 or 1.")),
-        "unknown": str(_l("We could not find this code. Check it against your letter.")) + " " + str(call),
-        "used": (str(_l("This code has already been used to register. If this is a mistake, call us "
-                        "on %(phone)s.", phone=phone)) if phone else
-                 str(_l("This code has already been used to register. If this is a mistake, "
-                        "contact the organisers."))),
-    }
 
 
 # --- settings ---------------------------------------------------------------------------------
@@ -207,173 +183,35 @@ def display_code(typed: str | None) -> str:
     return (typed or "").strip()[:20]
 
 
-def find_letter(settings: RegistrationSettings, typed: str | None, *, required: bool = True):
+def find_letter(settings, typed: str | None, *, required: bool = True) -> LetterInfo | None:
     """The letter for a typed code on this panel; raises CodeProblem with the message to show."""
-    from ..invitations.models import Letter
-
-    messages = code_messages(settings.phone)
     if not (typed or "").strip():
         if required:
-            raise CodeProblem(messages["missing"])
+            raise CodeProblem(code_messages(settings.phone)["missing"])
         return None
     raw = normalised_code(typed)
     if raw is None or not codes.is_valid(raw):
-        raise CodeProblem(messages["mistyped"])
-    letter = db.session.scalar(select(Letter).options(joinedload(Letter.address)).where(Letter.code == raw))
+        raise CodeProblem(code_messages(settings.phone)["mistyped"])
+    letter = registering.letter_by_code(raw)
     if letter is None or letter.panel_id != settings.panel_id:
-        raise CodeProblem(messages["unknown"])  # another panel's code is "unknown" here too
+        # another panel's code is "unknown" here too
+        raise CodeProblem(code_messages(settings.phone)["unknown"])
     if letter.registrations and not settings.allow_household_multiple:
-        raise CodeAlreadyUsed(messages["used"])
+        raise CodeAlreadyUsed(code_messages(settings.phone)["used"])
     return letter
 
 
 # --- registering ------------------------------------------------------------------------------
 
 
-@dataclass
-class Answers:
-    """What a person told us, from any channel."""
-
-    first_name: str
-    last_name: str
-    email: str | None = None
-    phone: str | None = None
-    answers: dict = field(default_factory=dict)
-    availability: list = field(default_factory=list)
-    support_needs: list = field(default_factory=list)
-    support_details: str | None = None
-    consent_standing_pool: bool = False
-    language: str = "en"
-    address: str | None = None
-    area: str | None = None
-
-
-def hash_token(token: str) -> str:
-    return hashlib.sha256(token.encode()).hexdigest()
-
-
-def _public_id() -> str:
-    return "V-" + "".join(secrets.choice(PUBLIC_ID_ALPHABET) for _ in range(8))
-
-
-def _claim_letter(settings: RegistrationSettings, letter_id: int) -> bool:
-    """Count the registration on its letter, atomically: False when the household rule forbids it.
-
-    A conditional UPDATE, so two people posting the same code at the same moment cannot both
-    pass; on SQLite it is also the first statement of the transaction (it takes the write lock).
-    """
-    from ..invitations.models import Letter
-
-    now = utcnow()
-    if settings.allow_household_multiple:
-        statement = (update(Letter).where(Letter.id == letter_id)
-                     .values(registrations=Letter.registrations + 1,
-                             first_registered_at=func.coalesce(Letter.first_registered_at, now)))
-    else:
-        statement = (update(Letter).where(Letter.id == letter_id, Letter.registrations == 0)
-                     .values(registrations=1, first_registered_at=now))
-    result = db.session.execute(statement.execution_options(synchronize_session=False))
-    return result.rowcount == 1
-
-
-_SQLITE_WRITER = threading.Lock()
-
-
-@contextmanager
-def _one_writer():
-    """On SQLite, one write transaction per process at a time.
-
-    SQLite has one writer anyway; queueing the threads here, instead of in SQLite's busy
-    handler (which sleeps and retries, unfairly), keeps waits short and in order under load.
-    """
-    if db.engine.dialect.name == "sqlite":
-        with _SQLITE_WRITER:
-            yield
-    else:
-        yield
-
-
-ATTEMPTS = 3
-
-
-def register(settings: RegistrationSettings, data: Answers, *, letter=None, channel: str = "web",
+def register(settings, data: Answers, *, letter: LetterInfo | None = None, channel: str = "web",
              actor=None, previous: Volunteer | None = None) -> tuple[Volunteer, str]:
     """Write one registration (all or nothing); returns the volunteer and their private link token.
 
-    Everything that only reads or computes (the letter's address, the email) happens before the
-    write transaction, which is then a handful of statements: claim the letter, insert the
-    volunteer, the audit event and the email, commit.
+    The public form uses registering.write() itself and skips loading the volunteer back.
     """
-    panel = settings.panel
-    panel.organisation  # noqa: B018 - loaded now, not inside the write transaction
-    letter_id = area = household_key = address = None
-    if previous is not None:  # a standing-pool volunteer: the household is the one they registered from
-        area, household_key, address = previous.area, previous.household_key, previous.address
-    if letter is not None:
-        letter_id, area = letter.id, letter.area
-        if letter.address is not None:
-            household_key = letter.address.household_key
-            address = ", ".join(letter.address.lines())[:400]
-    for attempt in range(1, ATTEMPTS + 1):
-        token = secrets.token_urlsafe(32)
-        volunteer = Volunteer(
-            panel_id=settings.panel_id, public_id=_public_id(), letter_id=letter_id,
-            channel=channel, language=data.language, status="pool",
-            area=area if letter is not None or previous is not None else (data.area or None),
-            household_key=household_key,
-            address=address if letter is not None or previous is not None else (data.address or None),
-            answers=dict(data.answers), availability=list(data.availability),
-            support_needs=list(data.support_needs), support_details=data.support_details or None,
-            first_name=data.first_name, last_name=data.last_name,
-            email=data.email or None, phone=data.phone or None,
-            consent_privacy_at=utcnow(), consent_standing_pool=bool(data.consent_standing_pool),
-            manage_token_hash=hash_token(token), registered_by_id=getattr(actor, "id", None),
-        )
-        message = _confirmation(settings, volunteer, token) if volunteer.email else None
-        try:
-            with _one_writer():
-                if letter_id is not None and not _claim_letter(settings, letter_id):
-                    db.session.rollback()
-                    raise CodeAlreadyUsed(code_messages(settings.phone)["used"])
-                db.session.add(volunteer)
-                audit.record("pool.registered", volunteer, actor=actor, panel=panel, channel=channel,
-                             language=data.language, by_letter=letter_id is not None)
-                if message is not None:
-                    outbox.queue(volunteer.email, *message, related=volunteer, panel=panel)
-                db.session.commit()
-            return volunteer, token
-        except IntegrityError:
-            # Only a clash of random identifiers gets here; try again with new ones.
-            db.session.rollback()
-            if attempt == ATTEMPTS:
-                raise
-            log.warning("registration identifier clash; retrying")
-        except OperationalError as exc:
-            # SQLite's lock wait ran out under a burst: nothing was written; try again.
-            db.session.rollback()
-            if attempt == ATTEMPTS or "locked" not in str(exc).lower():
-                raise
-            log.warning("database busy during a registration; retrying")
-    raise AssertionError("unreachable")
-
-
-def manage_url(settings: RegistrationSettings, volunteer: Volunteer, token: str) -> str:
-    return external_url("pool.manage", short_code=settings.short_code, manage_token=token,
-                        lang=volunteer.language)
-
-
-def _confirmation(settings: RegistrationSettings, volunteer: Volunteer, token: str) -> tuple[str, str, str]:
-    """(subject, text, html) of the confirmation email, in the volunteer's language."""
-    from flask_babel import gettext
-
-    panel = settings.panel
-    link = manage_url(settings, volunteer, token)
-    with force_locale(volunteer.language):
-        context = {"panel": panel, "settings": settings, "volunteer": volunteer, "link": link,
-                   "lang": volunteer.language}
-        return (gettext("You are registered for %(title)s", title=panel.title),
-                render_template("pool/email_confirmation.txt", **context),
-                render_template("pool/email_confirmation.html", **context))
+    done = registering.write(settings, data, letter=letter, channel=channel, actor=actor, previous=previous)
+    return db.session.get(Volunteer, done.id), done.token
 
 
 # --- the private link -------------------------------------------------------------------------

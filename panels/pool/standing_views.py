@@ -51,7 +51,7 @@ def register_again(short_code: str, token: str):
         form.validate()
         forms.validate_contact(form)
         if not form.errors:
-            volunteer, _token = services.register(settings, _answers_from(form, settings, locale),
+            volunteer, _token = services.register(settings, _answers_from(form, locale),
                                                   channel="standing", previous=previous)
             session["pool_thanks"] = {"panel": settings.panel_id, "email": bool(volunteer.email)}
             return redirect(url_for("pool.thanks", short_code=settings.short_code, lang=locale))

@@ -32,7 +32,7 @@ from flask_login import current_user
 from ..access import access, can
 from ..extensions import csrf, limiter
 from ..i18n import LANGUAGES
-from . import forms, schema, services
+from . import fast_form, forms, pages, schema, services, snapshot
 from .models import STATUSES
 
 log = logging.getLogger(__name__)
@@ -42,12 +42,13 @@ bp = Blueprint("pool", __name__)
 
 # --- languages and limits ----------------------------------------------------------------------
 
+_use_languages = pages.use_languages
+_page = pages.page
+_status = pages.status
 
-def _use_languages(settings) -> str:
-    """Offer the panel's languages on this page; returns the page's language."""
-    g.panel_languages = services.languages(settings)
-    flask_babel.refresh()
-    return str(flask_babel.get_locale() or "en")
+
+def _answers_from(form, locale: str) -> services.Answers:
+    return pages.answers_from(form.data, [name for name in form.category_names if name in form], locale)
 
 
 def _ip_limit() -> str:
@@ -70,40 +71,11 @@ def _no_code() -> bool:
     return _typed_code() is None
 
 
-def _status(form, *extra) -> int:
-    return 422 if form.errors or any(extra) else 200
-
-
-def _answers_from(form, settings, locale: str) -> services.Answers:
-    def value(name):
-        return (form[name].data or None) if name in form else None
-
-    def text(name):
-        return (value(name) or "").strip() or None
-
-    return services.Answers(
-        first_name=text("first_name") or "", last_name=text("last_name") or "",
-        email=(text("email") or "").lower() or None, phone=text("phone"),
-        answers={name[len("cat_"):]: form[name].data for name in form.category_names if name in form},
-        availability=sorted(value("availability") or []),
-        support_needs=[k for k in services.SUPPORT_KEYS if k in (value("support_needs") or [])],
-        support_details=text("support_details"),
-        consent_standing_pool=bool(value("consent_standing_pool")), language=locale,
-        address=text("address"), area=text("area"),
-    )
-
-
-def _page(template: str, settings, locale: str, status: int = 200, **context):
-    return render_template(template, settings=settings, panel=settings.panel, page_lang=locale,
-                           languages=services.languages(settings), LANGUAGES=LANGUAGES,
-                           words=services.words(settings, locale), **context), status
-
-
 @bp.errorhandler(429)
 def too_many_attempts(exc):
     settings = None
     if request.view_args and request.view_args.get("short_code"):
-        settings = services.settings_by_short_code(request.view_args["short_code"])
+        settings = snapshot.public_settings(request.view_args["short_code"])
     if settings is None:
         return render_template("errors/error.html", status=429, title="Too many attempts",
                                hint="Wait a minute and try again."), 429
@@ -119,10 +91,14 @@ def too_many_attempts(exc):
 @limiter.limit(_ip_limit, methods=["POST"])
 @limiter.limit(_code_limit, key_func=_code_key, methods=["POST"], exempt_when=_no_code)
 def register(short_code: str):
-    settings = services.settings_by_short_code(short_code) or abort(404)
+    settings = snapshot.public_settings(short_code) or abort(404)
     locale = _use_languages(settings)
     if not services.is_open(settings):
         return _page("pool/closed.html", settings, locale)
+    # Most requests: a first visit, then a correct submission (no Jinja, no WTForms).
+    fast = fast_form.form_page(settings, locale) if request.method == "GET" else fast_form.accept(settings, locale)
+    if fast is not None:
+        return fast
     form = forms.registration_form(settings, mode="public", locale=locale)()
     notice = None
     if request.method == "POST":
@@ -144,7 +120,7 @@ def register(short_code: str):
         if not form.errors and not timing:
             try:
                 volunteer, _token = services.register(
-                    settings, _answers_from(form, settings, locale), letter=letter, channel="web")
+                    settings, _answers_from(form, locale), letter=letter, channel="web")
             except services.CodeAlreadyUsed as exc:
                 form.code.errors.append(str(exc))
             else:
@@ -159,7 +135,7 @@ def register(short_code: str):
 @bp.route("/r/<short_code>/thanks")
 @access("public")
 def thanks(short_code: str):
-    settings = services.settings_by_short_code(short_code) or abort(404)
+    settings = snapshot.public_settings(short_code) or abort(404)
     locale = _use_languages(settings)
     done = session.pop("pool_thanks", None) or {}
     emailed = bool(done.get("email")) if done.get("panel") == settings.panel_id else None
@@ -206,7 +182,7 @@ def manage(short_code: str, manage_token: str):
         form.validate()
         forms.validate_contact(form)
         if not form.errors:
-            changed = services.update_volunteer(settings, volunteer, _answers_from(form, settings, locale),
+            changed = services.update_volunteer(settings, volunteer, _answers_from(form, locale),
                                                 answers=editable)
             flash(_("Your changes are saved.") if changed else _("Nothing was changed."),
                   "success" if changed else "info")
@@ -252,7 +228,7 @@ def phone(panel_id: int):
         if not form.errors:
             try:
                 volunteer, _token = services.register(
-                    settings, _answers_from(form, settings, locale), letter=letter, channel="phone",
+                    settings, _answers_from(form, locale), letter=letter, channel="phone",
                     actor=current_user)
             except services.CodeAlreadyUsed as exc:
                 form.code.errors.append(str(exc))

@@ -75,12 +75,10 @@ def test_the_same_code_at_once_succeeds_exactly_once(app, reg, unlimited, monkey
 def test_the_atomic_claim_alone_stops_a_second_registration(app, reg, unlimited, monkeypatch):
     """Even when every request passes the early "already used" check (as in a race), the
     conditional UPDATE on the letter lets only one registration through."""
-    from panels.extensions import db
-    from panels.invitations.models import Letter
-    from panels.pool import services
+    from panels.pool import registering, services
 
     def find_without_used_check(settings, typed, *, required=True):
-        return db.session.scalar(select(Letter).where(Letter.code == services.normalised_code(typed)))
+        return registering.letter_by_code(services.normalised_code(typed))
 
     monkeypatch.setattr(services, "find_letter", find_without_used_check)
     monkeypatch.setitem(app.config, "REGISTRATION_LIMIT_PER_CODE", "1000 per hour")
