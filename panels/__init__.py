@@ -9,6 +9,7 @@ from werkzeug.routing import IntegerConverter
 
 from . import config as config_module
 from .config import PACKAGE_DIR, PROJECT_DIR
+from .cookie_session import CookieSessionInterface
 
 __version__ = "0.1.0"
 
@@ -61,6 +62,7 @@ def create_app(config: dict | None = None) -> Flask:
     app.after_request(outbox.after_request_kick)
     app.after_request(events.after_request)
     app.after_request(_security_headers)
+    app.session_interface = CookieSessionInterface()
     check_declared(app)
 
     from .cli import register as register_cli
@@ -114,13 +116,21 @@ def _register_blueprints(app: Flask) -> None:
         app.register_blueprint(bp)
 
 
+SECURITY_HEADERS = (
+    ("X-Content-Type-Options", "nosniff"),
+    ("X-Frame-Options", "DENY"),
+    ("Referrer-Policy", "same-origin"),
+    ("Content-Security-Policy",
+     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+     "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'"),
+)
+
+
 def _security_headers(response):
-    response.headers.setdefault("X-Content-Type-Options", "nosniff")
-    response.headers.setdefault("X-Frame-Options", "DENY")
-    response.headers.setdefault("Referrer-Policy", "same-origin")
-    response.headers.setdefault(
-        "Content-Security-Policy",
-        "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
-        "object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'",
-    )
+    """Each header unless the view set its own (one pass over the headers: a missing key in
+    werkzeug's Headers costs an exception, which showed in the registration profile)."""
+    present = {name.lower() for name, _ in response.headers.items()}
+    for name, value in SECURITY_HEADERS:
+        if name.lower() not in present:
+            response.headers.add(name, value)
     return response
