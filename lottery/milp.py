@@ -124,10 +124,10 @@ class PanelSolver:
         act, dual = np.array(sol.row_value), np.array(sol.row_dual)
         scale = max(1.0, float(np.abs(weights).max()))
         fix_c, fix_r = np.abs(rc) > FACE_TOL * scale, np.abs(dual) > FACE_TOL * scale
-        lp_, ul = h.getLp().col_lower_, h.getLp().col_upper_
-        col_lo = np.where(fix_c, np.rint(x), np.asarray(lp_))
-        col_hi = np.where(fix_c, np.rint(x), np.asarray(ul))
-        rl, ru = np.asarray(h.getLp().row_lower_), np.asarray(h.getLp().row_upper_)
+        model = h.getLp()
+        col_lo = np.where(fix_c, np.rint(x), np.asarray(model.col_lower_))
+        col_hi = np.where(fix_c, np.rint(x), np.asarray(model.col_upper_))
+        rl, ru = np.asarray(model.row_lower_), np.asarray(model.row_upper_)
         return (col_lo, col_hi, np.where(fix_r, np.rint(act), rl),
                 np.where(fix_r, np.rint(act), ru))
 
