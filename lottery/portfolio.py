@@ -136,7 +136,8 @@ def expand(ts: TypeSpace, tp: TypePortfolio) -> tuple[list[tuple[int, ...]], np.
                 frac.append((mem[part], sh[part]))
                 cs = np.cumsum(sh[part])
                 # quantise so that float noise in the running sums does not split panels
-                cuts.update(round(float(c - np.floor(c + 1e-9)), 9) for c in cs)
+                # (a sum just below a whole number is that whole number: cut at 0, not -1e-9)
+                cuts.update(max(0.0, round(float(c - np.floor(c + 1e-9)), 9)) for c in cs)
         edges = sorted(c for c in cuts if c < 1 - 1e-9) + [1.0]
         for a, b in zip(edges[:-1], edges[1:], strict=True):
             if b - a <= 1e-12:
