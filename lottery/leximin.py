@@ -85,13 +85,6 @@ class Master:
             self._matrix = np.array(self.columns, dtype=float)
         return self.columns[int(np.argmax(self._matrix @ weights))]
 
-    def best_columns(self, weights: np.ndarray, r: int) -> list[np.ndarray]:
-        """The ``r`` columns worth most to ``weights``."""
-        if len(self._matrix) != len(self.columns):
-            self._matrix = np.array(self.columns, dtype=float)
-        order = np.argsort(-(self._matrix @ weights), kind="stable")[:r]
-        return [self.columns[int(j)] for j in order]
-
     def fix(self, types: np.ndarray, level: float) -> None:
         for t in types:
             self.fixed[t] = level

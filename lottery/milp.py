@@ -211,7 +211,7 @@ class PanelSolver:
         if np.abs(xf - x).max() < 1e-9 and self.ts.panel_ok(x, self.lo, self.hi):
             return x, float(np.asarray(weights) @ x), lp_val
         fl = np.floor(xf + 1e-9)
-        x, val, _ = self._mip(weights, fl, np.minimum(np.ceil(xf - 1e-9), self.ts.sizes))
+        x, val, _ = self._mip(weights, fl, np.minimum(np.ceil(xf - 1e-9), self.xhi))
         if x is not None and val > threshold + eps:
             return x, val, lp_val
         x, val, bound = self._mip(weights)
