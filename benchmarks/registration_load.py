@@ -1,10 +1,11 @@
 """Registration under load: many residents registering at once, on loopback, embedded SQLite.
 
+    python -m pip install -e '.[production]'   # the production server, granian
     python benchmarks/registration_load.py [--registrations 3000] [--clients 32] [--server auto]
 
 It builds a fresh instance in a temporary folder (SQLite file, migrated with Alembic), prepares
-a panel with open registration and enough letters, starts the app in a production-like WSGI
-server (gunicorn with threaded workers when installed, else werkzeug's threaded server) in a
+a panel with open registration and enough letters, starts the app in the production WSGI server
+(granian, as the README runs it; --server gunicorn or werkzeug to compare) in a
 subprocess on 127.0.0.1, and runs a fixed number of registrations from concurrent clients
 (browsers on one asyncio loop, raw HTTP/1.1 with keep-alive: registration_clients.py, cheap
 because it shares the cores with the server). Each registration is what a browser does: GET the form (session
@@ -149,6 +150,10 @@ def start_server(kind: str, instance: str, port: int, workers: int, threads: int
         command = [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--threads", str(threads),
                    "--worker-class", worker_class, "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
                    "--backlog", "512", "--keep-alive", "5", "registration_load:wsgi_app()"]
+    elif kind == "granian":
+        command = [sys.executable, "-m", "granian", "--interface", "wsgi", "--workers", str(workers),
+                   "--blocking-threads", str(threads), "--host", "127.0.0.1", "--port", str(port),
+                   "--log-level", "warning", "--no-ws", "--factory", "registration_load:wsgi_app"]
     else:
         command = [sys.executable, str(Path(__file__).resolve()), "--serve", str(port)]
     process = subprocess.Popen(command, env=env, cwd=str(ROOT))
@@ -256,12 +261,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--registrations", type=int, default=3000)
     parser.add_argument("--clients", type=int, default=32, help="concurrent clients (connections)")
-    parser.add_argument("--server", choices=["auto", "gunicorn", "werkzeug"], default="auto")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="gunicorn worker processes")
+    parser.add_argument("--server", choices=["auto", "gunicorn", "granian", "werkzeug"], default="auto")
+    parser.add_argument("--workers", type=int, default=os.cpu_count() or 2, help="server worker processes")
     # Few threads: more only fight over each process's GIL (measured: 2 beats 4 and 8 on 2 cores).
-    parser.add_argument("--threads", type=int, default=2, help="gunicorn threads per worker")
+    parser.add_argument("--threads", type=int, default=2, help="threads per worker (granian: blocking threads)")
     parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread",
-                        help="gunicorn worker class (sync: no keep-alive, one request at a time per process)")
+                        help="with --server gunicorn: its worker class (sync: no keep-alive, one request at a time per process)")
     parser.add_argument("--warmup", type=int, default=50, help="registrations before measuring")
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance folder")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # internal: werkzeug server
@@ -274,7 +279,7 @@ def main() -> int:
     if kind == "auto":
         import importlib.util
 
-        kind = "gunicorn" if importlib.util.find_spec("gunicorn") else "werkzeug"
+        kind = next((name for name in ("granian", "gunicorn") if importlib.util.find_spec(name)), "werkzeug")
     instance = tempfile.mkdtemp(prefix="panels-bench-")
     process = None
     try:
@@ -313,7 +318,8 @@ def main() -> int:
     throughput = accepted / load["elapsed"]
     p99_ms = percentile(posts, 99) * 1000
     figures = {
-        "server": kind if kind == "werkzeug" else f"gunicorn {args.worker_class} {args.workers}x{args.threads}",
+        "server": {"werkzeug": kind, "granian": f"granian {args.workers}x{args.threads}"}.get(
+            kind, f"gunicorn {args.worker_class} {args.workers}x{args.threads}"),
         "database": "SQLite (embedded, WAL)", "cpus": os.cpu_count(), "clients": args.clients,
         "registrations": args.registrations, "prepare_s": round(prepared, 2),
         "elapsed_s": round(load["elapsed"], 2), "accepted": accepted, "statuses": statuses,

@@ -9,6 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from . import events
 from .db import UTCDateTime, utcnow
+from .driver import Insert
 from .extensions import db
 
 
@@ -63,11 +64,15 @@ def record(
     return event
 
 
+_INSERT_EVENT = Insert(AuditEvent.__table__, (
+    "actor_id", "action", "object_type", "object_id", "organisation_id", "panel_id", "details"))
+
+
 def insert_event(action: str, *, object_type: str, object_id, panel_id: int | None,
                  organisation_id: int | None, actor_id: int | None = None, **details) -> None:
     """The event record() would add, written at once with one Core INSERT in the current
     transaction: for hot paths (a registration) that write without the ORM."""
-    db.session.connection().execute(AuditEvent.__table__.insert(), {
+    _INSERT_EVENT.run(db.session.connection(), {
         "actor_id": actor_id, "action": action, "object_type": object_type,
         "object_id": str(object_id) if object_id is not None else None,
         "organisation_id": organisation_id, "panel_id": panel_id, "details": details})

@@ -16,6 +16,7 @@ from sqlalchemy import ForeignKey, Integer, String, Text, select, update
 from sqlalchemy.orm import Mapped, mapped_column
 
 from .db import UTCDateTime, utcnow
+from .driver import Insert
 from .extensions import db
 from .jobs import Job, job_function, submit
 
@@ -68,11 +69,15 @@ def queue(
     return message
 
 
+_INSERT_MESSAGE = Insert(OutboxMessage.__table__, (
+    "recipient", "subject", "body_text", "body_html", "related_type", "related_id", "panel_id"))
+
+
 def insert_message(recipient: str, subject: str, text: str, html: str | None = None, *,
                    related_type: str | None = None, related_id=None, panel_id: int | None = None) -> None:
     """The message queue() would add, written at once with one Core INSERT in the current
     transaction: for hot paths (a registration) that write without the ORM."""
-    db.session.connection().execute(OutboxMessage.__table__.insert(), {
+    _INSERT_MESSAGE.run(db.session.connection(), {
         "recipient": recipient, "subject": subject, "body_text": text, "body_html": html,
         "related_type": related_type, "related_id": str(related_id) if related_id is not None else None,
         "panel_id": panel_id})

@@ -12,7 +12,6 @@ import hashlib
 import logging
 import secrets
 from dataclasses import dataclass, field
-from functools import cache
 from types import SimpleNamespace
 
 from flask import render_template
@@ -26,6 +25,7 @@ from lottery import codes
 
 from .. import audit, outbox
 from ..db import UTCDateTime, one_writer, utcnow
+from ..driver import Insert, Statement
 from ..extensions import db
 from ..skeleton import Skeleton, marker
 from ..urls import external_url
@@ -111,7 +111,6 @@ def _public_id() -> str:
 # --- the letter ---------------------------------------------------------------------------------
 
 
-@cache
 def _letter_query():
     from ..invitations.models import Address, Letter
 
@@ -123,34 +122,45 @@ def _letter_query():
             .where(letter.c.code == bindparam("code")))
 
 
+_LETTER = Statement(_letter_query)
+
+
 def letter_by_code(raw: str) -> LetterInfo | None:
     """The letter with this (normalised) code, on any panel."""
     from ..invitations.models import address_lines
 
-    row = db.session.connection().execute(_letter_query(), {"code": raw}).first()
+    cursor = _LETTER.run(db.session.connection(), {"code": raw})
+    row = cursor.fetchone()
+    cursor.close()
     if row is None:
         return None
-    has_address = row.household_key is not None
+    id_, panel_id, area, registrations, household_key, line1, line2, town, postcode = row
+    has_address = household_key is not None
     return LetterInfo(
-        id=row.id, panel_id=row.panel_id, area=row.area, registrations=row.registrations,
-        household_key=row.household_key if has_address else None,
-        address=", ".join(address_lines(row.line1, row.line2, row.town, row.postcode))[:400]
-        if has_address else None)
+        id=id_, panel_id=panel_id, area=area, registrations=registrations,
+        household_key=household_key if has_address else None,
+        address=", ".join(address_lines(line1, line2, town, postcode))[:400] if has_address else None)
 
 
-@cache
-def _claims():
-    """The two claims: one registration per letter, or any number (counted)."""
+def _claim(counted: bool):
+    """One registration per letter (only while none is counted), or any number (counted)."""
     from ..invitations.models import Letter
 
     letter = Letter.__table__
     at = bindparam("at", type_=UTCDateTime())
-    once = (letter.update().where(letter.c.id == bindparam("letter"), letter.c.registrations == 0)
+    if counted:
+        return (letter.update().where(letter.c.id == bindparam("letter"))
+                .values(registrations=letter.c.registrations + 1,
+                        first_registered_at=func.coalesce(letter.c.first_registered_at, at)))
+    return (letter.update().where(letter.c.id == bindparam("letter"), letter.c.registrations == 0)
             .values(registrations=1, first_registered_at=at))
-    counted = (letter.update().where(letter.c.id == bindparam("letter"))
-               .values(registrations=letter.c.registrations + 1,
-                       first_registered_at=func.coalesce(letter.c.first_registered_at, at)))
-    return once, counted
+
+
+_CLAIM_ONCE, _CLAIM_COUNTED = Statement(lambda: _claim(False)), Statement(lambda: _claim(True))
+_INSERT_VOLUNTEER = Insert(Volunteer.__table__, (
+    "panel_id", "letter_id", "channel", "language", "status", "area", "household_key", "address", "answers",
+    "availability", "support_needs", "support_details", "first_name", "last_name", "email", "phone",
+    "consent_standing_pool", "registered_by_id", "public_id", "manage_token_hash", "consent_privacy_at"))
 
 
 def _claim_letter(settings, letter_id: int) -> bool:
@@ -159,10 +169,11 @@ def _claim_letter(settings, letter_id: int) -> bool:
     A conditional UPDATE, so two people posting the same code at the same moment cannot both
     pass; on SQLite it is also the first statement of the transaction (it takes the write lock).
     """
-    once, counted = _claims()
-    statement = counted if settings.allow_household_multiple else once
-    result = db.session.connection().execute(statement, {"letter": letter_id, "at": utcnow()})
-    return result.rowcount == 1
+    statement = _CLAIM_COUNTED if settings.allow_household_multiple else _CLAIM_ONCE
+    cursor = statement.run(db.session.connection(), {"letter": letter_id, "at": utcnow()})
+    claimed = cursor.rowcount == 1
+    cursor.close()
+    return claimed
 
 
 # --- writing ------------------------------------------------------------------------------------
@@ -202,8 +213,7 @@ def write(settings, data: Answers, *, letter: LetterInfo | None = None, channel:
                 if letter_id is not None and not _claim_letter(settings, letter_id):
                     db.session.rollback()
                     raise CodeAlreadyUsed(code_messages(settings.phone)["used"])
-                volunteer_id = db.session.connection().execute(
-                    Volunteer.__table__.insert(), row).inserted_primary_key[0]
+                volunteer_id = _INSERT_VOLUNTEER.run(db.session.connection(), row)
                 audit.insert_event("pool.registered", object_type="Volunteer", object_id=volunteer_id,
                                    panel_id=panel.id, organisation_id=panel.organisation_id,
                                    actor_id=row["registered_by_id"], channel=channel,

@@ -16,12 +16,12 @@ import copy
 import threading
 from dataclasses import dataclass, field
 from datetime import datetime
-from functools import cache
 
 from flask import current_app
 from sqlalchemy import select, text
 from sqlalchemy.orm import joinedload
 
+from ..driver import Statement
 from ..extensions import db
 from .models import RegistrationSettings
 
@@ -85,7 +85,6 @@ def from_model(settings: RegistrationSettings) -> PublicSettings:
                                                       organisation_id=panel.organisation_id))
 
 
-@cache
 def _current_row():
     """The raw columns of the settings and of what the pages use of the panel (no type processing)."""
     columns = [f"s.{c.name}" for c in RegistrationSettings.__table__.columns]
@@ -95,11 +94,7 @@ def _current_row():
                 "JOIN panel p ON p.id = s.panel_id WHERE s.short_code = :code")
 
 
-@cache
-def _driver_sql(dialect) -> tuple[str, tuple[str, ...] | None]:
-    """The query as this database's driver takes it, and the order of its parameters (if positional)."""
-    compiled = _current_row().compile(dialect=dialect)
-    return compiled.string, tuple(compiled.positiontup) if dialect.positional else None
+_CURRENT_ROW = Statement(_current_row)
 
 
 def _fetch_row(code: str):
@@ -109,11 +104,9 @@ def _fetch_row(code: str):
     it would cost several times what the database does (nothing is written, no transaction is
     needed, and the values are compared raw, so nothing is lost by skipping them)."""
     engine = db.engine
-    sql, order = _driver_sql(engine.dialect)
     connection = engine.raw_connection()
     try:
-        cursor = connection.cursor()
-        cursor.execute(sql, tuple({"code": code}[name] for name in order) if order is not None else {"code": code})
+        cursor = _CURRENT_ROW.on(engine.dialect, connection, {"code": code})
         row = cursor.fetchone()
         cursor.close()
     finally:
