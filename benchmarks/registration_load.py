@@ -266,7 +266,7 @@ def main() -> int:
     # Few threads: more only fight over each process's GIL (measured: 2 beats 4 and 8 on 2 cores).
     parser.add_argument("--threads", type=int, default=2, help="threads per worker (granian: blocking threads)")
     parser.add_argument("--worker-class", choices=["gthread", "sync"], default="gthread",
-                        help="with --server gunicorn: its worker class (sync: no keep-alive, one request at a time per process)")
+                        help="gunicorn worker class (sync: no keep-alive, one request at a time per process)")
     parser.add_argument("--warmup", type=int, default=50, help="registrations before measuring")
     parser.add_argument("--keep", action="store_true", help="keep the temporary instance folder")
     parser.add_argument("--serve", type=int, help=argparse.SUPPRESS)  # internal: werkzeug server
