@@ -12,6 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
 from sqlalchemy import Table, bindparam
+from sqlalchemy.exc import DBAPIError
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,14 @@ class Statement:
         converted = {name: (p(values[name]) if (p := processors[name]) is not None else values[name])
                      for name in processors}
         cursor = dbapi_connection.cursor()
-        cursor.execute(c.sql, tuple(converted[name] for name in c.order) if c.order is not None else converted)
+        try:
+            cursor.execute(c.sql, tuple(converted[name] for name in c.order) if c.order is not None else converted)
+        except dialect.loaded_dbapi.Error as exc:
+            # SQLAlchemy's own exception (IntegrityError, OperationalError...) as callers expect,
+            # without the values: they are a resident's answers
+            cursor.close()
+            raise DBAPIError.instance(c.sql, None, exc, dialect.loaded_dbapi.Error, hide_parameters=True,
+                                      dialect=dialect) from exc
         return cursor
 
 

@@ -58,3 +58,37 @@ def test_a_failed_statement_on_the_driver_leaves_nothing_behind(app, world):
         message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id.desc())).first()
         assert (message.status, message.attempts, message.created_at.utcoffset()) == ("queued", 0, timedelta(0))
         db.session.remove()
+
+
+def test_a_clash_of_random_identifiers_is_retried_and_nothing_is_lost(app, world, monkeypatch):
+    """The driver's errors are SQLAlchemy's (IntegrityError here), so a registration whose random
+    private-link token clashes with another's is written again with new identifiers."""
+    from sqlalchemy.exc import IntegrityError
+
+    from panels.extensions import db
+    from panels.pool import registering
+    from panels.pool.models import RegistrationSettings, Volunteer
+
+    hashes = iter(["same"] * 2 + [f"fresh-{i}" for i in range(5)])
+    monkeypatch.setattr(registering, "hash_token", lambda token: next(hashes))
+    with app.app_context():
+        settings = RegistrationSettings(panel_id=world.panel.id, short_code="clash", is_open=True)
+        db.session.add(settings)
+        db.session.commit()
+        answers = registering.Answers(first_name="Ada", last_name="Lovelace", phone="0100 000 001")
+        first = registering.write(settings, answers, channel="phone")
+        second = registering.write(settings, answers, channel="phone")  # clashes once, then succeeds
+        hashes_now = db.session.scalars(select(Volunteer.manage_token_hash).order_by(Volunteer.id)).all()
+        assert first.id != second.id and hashes_now == ["same", "fresh-0"]
+        try:
+            registering._INSERT_VOLUNTEER.run(db.session.connection(), {
+                **{name: None for name in registering._INSERT_VOLUNTEER._columns},
+                "panel_id": world.panel.id, "public_id": "V-SECRET", "manage_token_hash": "same",
+                "answers": {}, "availability": [], "support_needs": [], "channel": "web", "language": "en",
+                "status": "pool", "consent_standing_pool": False, "first_name": "Private Name"})
+        except IntegrityError as exc:
+            assert "Private Name" not in str(exc)  # a resident's answers never reach the logs
+        else:
+            raise AssertionError("a duplicate token was accepted")
+        db.session.rollback()
+        db.session.remove()
