@@ -9,8 +9,8 @@ from flask_login import current_user
 from ..access import access
 from ..extensions import csrf, limiter
 from ..forms import ConfirmForm
-from . import forms, services, standing
-from .views import _answers_from, _page, _status, _use_languages, bp
+from . import forms, pages, services, standing
+from .views import _answers_from, bp
 
 
 @bp.route("/panels/<int:panel_id>/pool/standing", methods=["GET", "POST"])
@@ -35,13 +35,13 @@ def standing_pool(panel_id: int):
 @limiter.limit(lambda: "20 per minute", methods=["POST"])
 def register_again(short_code: str, token: str):
     settings = services.settings_by_short_code(short_code) or abort(404)
-    locale = _use_languages(settings)
+    locale = pages.use_languages(settings)
     if not services.is_open(settings):
-        return _page("pool/closed.html", settings, locale)
+        return pages.page("pool/closed.html", settings, locale)
     try:
         previous = standing.previous_volunteer(token, settings)
     except standing.StandingProblem as exc:
-        return _page("pool/link_problem.html", settings, locale, 400, problem=_(str(exc)))
+        return pages.page("pool/link_problem.html", settings, locale, 400, problem=_(str(exc)))
     form = forms.registration_form(settings, mode="public", locale=locale)(
         data=standing.prefill(previous) if request.method == "GET" else None)
     notice = None
@@ -58,4 +58,5 @@ def register_again(short_code: str, token: str):
     form.started.data = services.timing_token()
     notice = _("Welcome back. We have filled in your earlier answers: check that they are still right, "
                "choose the dates you can come to, and agree to how your information is used.")
-    return _page("pool/register.html", settings, locale, _status(form), form=form, notice=notice, no_code=True)
+    return pages.page("pool/register.html", settings, locale, pages.status(form), form=form, notice=notice,
+                      no_code=True)

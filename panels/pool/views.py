@@ -42,10 +42,6 @@ bp = Blueprint("pool", __name__)
 
 # --- languages and limits ----------------------------------------------------------------------
 
-_use_languages = pages.use_languages
-_page = pages.page
-_status = pages.status
-
 
 def _answers_from(form, locale: str) -> services.Answers:
     return pages.answers_from(form.data, [name for name in form.category_names if name in form], locale)
@@ -79,8 +75,8 @@ def too_many_attempts(exc):
     if settings is None:
         return render_template("errors/error.html", status=429, title="Too many attempts",
                                hint="Wait a minute and try again."), 429
-    locale = _use_languages(settings)
-    return _page("pool/too_many.html", settings, locale, 429)
+    locale = pages.use_languages(settings)
+    return pages.page("pool/too_many.html", settings, locale, 429)
 
 
 # --- the public registration form --------------------------------------------------------------
@@ -92,9 +88,9 @@ def too_many_attempts(exc):
 @limiter.limit(_code_limit, key_func=_code_key, methods=["POST"], exempt_when=_no_code)
 def register(short_code: str):
     settings = snapshot.public_settings(short_code) or abort(404)
-    locale = _use_languages(settings)
+    locale = pages.use_languages(settings)
     if not services.is_open(settings):
-        return _page("pool/closed.html", settings, locale)
+        return pages.page("pool/closed.html", settings, locale)
     # Most requests: a first visit, then a correct submission (no Jinja, no WTForms).
     fast = fast_form.form_page(settings, locale) if request.method == "GET" else fast_form.accept(settings, locale)
     if fast is not None:
@@ -129,17 +125,17 @@ def register(short_code: str):
     elif request.args.get("code"):
         form.code.data = services.display_code(request.args["code"])
     form.started.data = services.timing_token()
-    return _page("pool/register.html", settings, locale, _status(form, notice), form=form, notice=notice)
+    return pages.page("pool/register.html", settings, locale, pages.status(form, notice), form=form, notice=notice)
 
 
 @bp.route("/r/<short_code>/thanks")
 @access("public")
 def thanks(short_code: str):
     settings = snapshot.public_settings(short_code) or abort(404)
-    locale = _use_languages(settings)
+    locale = pages.use_languages(settings)
     done = session.pop("pool_thanks", None) or {}
     emailed = bool(done.get("email")) if done.get("panel") == settings.panel_id else None
-    return _page("pool/thanks.html", settings, locale, emailed=emailed)
+    return pages.page("pool/thanks.html", settings, locale, emailed=emailed)
 
 
 # --- the private link ----------------------------------------------------------------------------
@@ -159,12 +155,12 @@ def _manage_data(volunteer) -> dict:
 @limiter.limit(_ip_limit, methods=["POST"])
 def manage(short_code: str, manage_token: str):
     settings = services.settings_by_short_code(short_code) or abort(404)
-    locale = _use_languages(settings)
+    locale = pages.use_languages(settings)
     volunteer = services.volunteer_by_token(settings, manage_token)
     if volunteer is None:
-        return _page("pool/link_problem.html", settings, locale, 404)
+        return pages.page("pool/link_problem.html", settings, locale, 404)
     if volunteer.status == "withdrawn":
-        return _page("pool/withdrawn.html", settings, locale, volunteer=volunteer)
+        return pages.page("pool/withdrawn.html", settings, locale, volunteer=volunteer)
     editable = services.answers_editable(settings, volunteer)
     form_class = forms.registration_form(settings, mode="manage", locale=locale, include_answers=editable)
     withdraw_class = forms.withdraw_form()
@@ -195,7 +191,7 @@ def manage(short_code: str, manage_token: str):
          next((services.words(settings, locale).get(f"{c['key']}.{o['value']}") or o["label"]
                for o in c["options"] if o["value"] == (volunteer.answers or {}).get(c["key"])), "—"))
         for c in settings.categories or []]
-    return _page("pool/manage.html", settings, locale, _status(form, withdraw.errors), form=form,
+    return pages.page("pool/manage.html", settings, locale, pages.status(form, withdraw.errors), form=form,
                  withdraw=withdraw, volunteer=volunteer, fixed_answers=answers)
 
 
@@ -215,7 +211,7 @@ def phone(panel_id: int):
     if settings is None:
         return render_template("pool/phone_unavailable.html", panel=panel,
                                can_edit=can(current_user, "panel.edit", panel=panel))
-    locale = _use_languages(settings)
+    locale = pages.use_languages(settings)
     form = forms.registration_form(settings, mode="phone", locale=locale)()
     if request.method == "POST":
         form.validate()
@@ -236,7 +232,7 @@ def phone(panel_id: int):
                 flash(_("Registered: their reference is %(id)s.", id=volunteer.public_id)
                       + (" " + _("A confirmation email is on its way.") if volunteer.email else ""), "success")
                 return redirect(url_for("pool.phone", panel_id=panel.id, lang=locale))
-    return _page("pool/phone.html", settings, locale, _status(form), form=form,
+    return pages.page("pool/phone.html", settings, locale, pages.status(form), form=form,
                  registration_open=services.is_open(settings),
                  can_view_pool=can(current_user, "pool.view", panel=panel))
 
@@ -346,7 +342,7 @@ def settings(panel_id: int):
         form = form_class(data=data)
     return render_template("pool/settings.html", panel=panel, form=form, saved=saved,
                            public_url=url_for("pool.register", short_code=current.short_code, _external=True),
-                           translated=forms.TRANSLATED, LANGUAGES=LANGUAGES), _status(form)
+                           translated=forms.TRANSLATED, LANGUAGES=LANGUAGES), pages.status(form)
 
 
 # --- staff: the pool ------------------------------------------------------------------------------
