@@ -70,8 +70,8 @@ _INSERT_EVENT = Insert(AuditEvent.__table__, (
 
 def insert_event(action: str, *, object_type: str, object_id, panel_id: int | None,
                  organisation_id: int | None, actor_id: int | None = None, **details) -> None:
-    """The event record() would add, written at once with one Core INSERT in the current
-    transaction: for hot paths (a registration) that write without the ORM."""
+    """The event record() would add, written at once on the driver (panels/driver.py) in the
+    current transaction: for hot paths (a registration) that write without the ORM."""
     _INSERT_EVENT.run(db.session.connection(), {
         "actor_id": actor_id, "action": action, "object_type": object_type,
         "object_id": str(object_id) if object_id is not None else None,

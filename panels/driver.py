@@ -71,21 +71,16 @@ class Insert(Statement):
     run, as SQLAlchemy would); run() returns the new row's id."""
 
     def __init__(self, table: Table, columns: tuple[str, ...]):
-        self._table = table
         self._columns = columns
-        super().__init__(self._insert)
-
-    def _insert(self):
-        table = self._table
         self._defaults = {c.key: c.default for c in table.columns
-                          if c.key not in self._columns and c.default is not None and not c.primary_key}
+                          if c.key not in columns and c.default is not None and not c.primary_key}
         if any(not (d.is_callable or d.is_scalar) for d in self._defaults.values()):
             raise TypeError(f"{table.name}: a SQL-side default belongs in server_default")
-        names = (*self._columns, *self._defaults)
-        return table.insert().values({n: bindparam(n, type_=table.c[n].type) for n in names}).returning(table.c.id)
+        names = (*columns, *self._defaults)
+        super().__init__(lambda: table.insert().values({n: bindparam(n, type_=table.c[n].type) for n in names})
+                         .returning(table.c.id))
 
     def run(self, connection, params: Mapping) -> int:
-        self.compiled(connection.dialect)  # builds the defaults' list on first use
         defaults = {name: (d.arg(None) if d.is_callable else d.arg) for name, d in self._defaults.items()}
         cursor = super().run(connection, {**defaults, **params})
         row = cursor.fetchone()

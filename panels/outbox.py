@@ -75,8 +75,8 @@ _INSERT_MESSAGE = Insert(OutboxMessage.__table__, (
 
 def insert_message(recipient: str, subject: str, text: str, html: str | None = None, *,
                    related_type: str | None = None, related_id=None, panel_id: int | None = None) -> None:
-    """The message queue() would add, written at once with one Core INSERT in the current
-    transaction: for hot paths (a registration) that write without the ORM."""
+    """The message queue() would add, written at once on the driver (panels/driver.py) in the
+    current transaction: for hot paths (a registration) that write without the ORM."""
     _INSERT_MESSAGE.run(db.session.connection(), {
         "recipient": recipient, "subject": subject, "body_text": text, "body_html": html,
         "related_type": related_type, "related_id": str(related_id) if related_id is not None else None,

@@ -14,7 +14,7 @@ from ..db import utcnow
 from ..extensions import db
 from ..invitations.registers import household_key, read_table
 from .models import Volunteer
-from .services import _public_id
+from .registering import _public_id
 
 PERSON_FIELDS = {
     "first_name": "First name", "last_name": "Last name", "email": "Email address", "phone": "Phone number",

@@ -251,14 +251,9 @@ def confirmation(settings, *, language: str, first_name: str, public_id: str, li
     Rendered once per panel and language (kept on the public settings snapshot, which is replaced
     when the settings change); each email then only fills in the name, the reference and the link.
     """
-    derived = getattr(settings, "derived", None)  # ORM settings (phone, standing): rendered each time
-    key = ("confirmation", language)
-    parts = derived.get(key) if derived is not None else None
-    if parts is None:
-        parts = _confirmation_skeleton(settings, language)
-        if derived is not None:
-            derived[key] = parts
-    subject, text, html = parts
+    remember = getattr(settings, "remember", None)  # ORM settings (phone, standing): rendered each time
+    subject, text, html = (remember(("confirmation", language), lambda: _confirmation_skeleton(settings, language))
+                           if remember is not None else _confirmation_skeleton(settings, language))
     return (subject, text.fill(name=first_name, public_id=public_id, link=link),
             html.fill(name=str(escape(first_name)), public_id=str(escape(public_id)), link=str(escape(link))))
 

@@ -27,13 +27,11 @@ from ..extensions import db
 from ..i18n import LANGUAGES
 from . import registering, schema
 from .models import STATUSES, SUPPORT_NEEDS, RegistrationSettings, Volunteer
-from .registering import (  # noqa: F401 - the registration's names, used as services.X
-    PUBLIC_ID_ALPHABET,
+from .registering import (  # noqa: F401 - the registration's names, also used as services.X
     Answers,
     CodeAlreadyUsed,
     CodeProblem,
     LetterInfo,
-    _public_id,
     code_messages,
     hash_token,
 )

@@ -192,7 +192,7 @@ def manage(short_code: str, manage_token: str):
                for o in c["options"] if o["value"] == (volunteer.answers or {}).get(c["key"])), "—"))
         for c in settings.categories or []]
     return pages.page("pool/manage.html", settings, locale, pages.status(form, withdraw.errors), form=form,
-                 withdraw=withdraw, volunteer=volunteer, fixed_answers=answers)
+                      withdraw=withdraw, volunteer=volunteer, fixed_answers=answers)
 
 
 # The public forms check CSRF themselves, so an expired form keeps what was typed.
@@ -233,8 +233,8 @@ def phone(panel_id: int):
                       + (" " + _("A confirmation email is on its way.") if volunteer.email else ""), "success")
                 return redirect(url_for("pool.phone", panel_id=panel.id, lang=locale))
     return pages.page("pool/phone.html", settings, locale, pages.status(form), form=form,
-                 registration_open=services.is_open(settings),
-                 can_view_pool=can(current_user, "pool.view", panel=panel))
+                      registration_open=services.is_open(settings),
+                      can_view_pool=can(current_user, "pool.view", panel=panel))
 
 
 # --- staff: the registration settings -------------------------------------------------------------
