@@ -10,6 +10,7 @@ treats them differently), so each such volunteer is a type of their own.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -50,10 +51,24 @@ class TypeSpace:
             return False
         if int(x.sum()) != self.k:
             return False
-        counts = self.A.astype(np.int64) @ x.astype(np.int64)
+        counts = self.A64 @ x.astype(np.int64)
         if (counts < lo).any() or (counts > hi).any():
             return False
-        return all(int(x[h].sum()) <= 1 for h in self.households)
+        if not self.households:
+            return True
+        members, starts = self._household_index
+        return bool((np.add.reduceat(x[members], starts) <= 1).all())
+
+    @cached_property
+    def A64(self) -> np.ndarray:
+        return self.A.astype(np.int64)
+
+    @cached_property
+    def _household_index(self) -> tuple[np.ndarray, np.ndarray]:
+        """Types of every shared household end to end, and where each household starts."""
+        lengths = [len(h) for h in self.households]
+        return (np.concatenate(self.households),
+                np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64))
 
 
 def quota_arrays(instance: Instance) -> tuple[np.ndarray, np.ndarray, list[tuple[str, str]]]:

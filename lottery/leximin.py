@@ -20,15 +20,16 @@ from dataclasses import dataclass, field
 
 import highspy
 import numpy as np
+from scipy import sparse
 
+from .compact import DUAL_EPS, FIX_TOL, CompactLP, relaxed_profile, split_profile
 from .compress import TypeSpace
 from .milp import INF, PanelSolver, new_highs, one_blas_thread
 
 Progress = Callable[[float, str], None]
 
 PRICE_EPS = 1e-9   # a new panel must improve the master by more than this
-DUAL_EPS = 1e-7    # types with a larger dual price are fixed at the current level
-FIX_TOL = 1e-10    # slack allowed on fixed levels, for the LP's floating point
+REALISE_TOL = 1e-8  # a realised profile may fall this far short of a level
 
 
 @dataclass
@@ -66,6 +67,7 @@ class Master:
         self.keys: set[bytes] = set()
         self.fixed = np.full(T, np.nan)
         self._matrix = np.zeros((0, T))
+        self.cold = True   # no basis yet
 
     def add(self, x: np.ndarray) -> bool:
         key = x.tobytes()
@@ -108,10 +110,46 @@ class Master:
             return q
         return new
 
-    def solve(self) -> tuple[float, np.ndarray, float, np.ndarray]:
-        """Returns z, type duals (>= 0), the pricing threshold and panel probabilities."""
-        h = self.h
+    def realise(self, levels: np.ndarray, seconds: float) -> np.ndarray | None:
+        """Panel probabilities giving every type at least its level (per member), from
+        the panels found so far, or None. A separate LP that checks a whole leximin
+        profile at once. Shortfalls are priced rather than forbidden and interior point
+        runs without crossover: on thousands of panels that is several times faster than
+        the simplex, warm or cold, and than proving infeasibility."""
+        cols = np.array(self.columns, dtype=float)
+        n, T = cols.shape
+        sizes = self.ts.sizes.astype(float)
+        h = new_highs(max(seconds, 1.0))
+        h.setOptionValue("solver", "ipm")
+        h.setOptionValue("run_crossover", "off")
+        h.addVars(n + T, np.zeros(n + T), np.full(n + T, INF))
+        h.changeColsCost(T, np.arange(n, n + T, dtype=np.int32), sizes)
+        h.addRow(1.0, 1.0, n, np.arange(n, dtype=np.int32), np.ones(n))
+        a = sparse.hstack([sparse.csr_matrix(cols.T / sizes[:, None]),
+                           sparse.identity(T)]).tocsr()
+        h.addRows(T, np.maximum(levels - FIX_TOL, 0.0), np.full(T, INF), a.nnz,
+                  a.indptr[:-1].astype(np.int32), a.indices.astype(np.int32), a.data)
         h.run()
+        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
+            return None
+        q = np.maximum(np.array(h.getSolution().col_value)[:n], 0.0)
+        q[q < 1e-12] = 0.0   # interior point leaves dust on unused panels
+        q /= q.sum()
+        return q if ((q @ cols) / sizes >= levels - REALISE_TOL).all() else None
+
+    def solve(self) -> tuple[float, np.ndarray, float, np.ndarray]:
+        """Returns z, type duals (>= 0), the pricing threshold and panel probabilities.
+        A master that starts with many panels is solved first by interior point (the
+        simplex from scratch pivots for long on it); its crossover basis then warm-starts
+        the simplex as usual."""
+        h = self.h
+        cold = self.cold and len(self.columns) > COLD_COLUMNS
+        if cold:
+            h.setOptionValue("solver", "ipm")
+        h.run()
+        if cold:
+            h.setOptionValue("solver", "simplex")
+        self.cold = False
         if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
             # numerical trouble: retry from scratch once
             h.clearSolver()
@@ -120,60 +158,6 @@ class Master:
         col = np.array(sol.col_value)
         dual = np.array(sol.row_dual)
         return float(col[0]), np.maximum(dual[1:], 0.0), float(-dual[0]), col[1:]
-
-
-class CompactLP:
-    """The master with panels relaxed to fractional ones: variables are expected seats
-    per type, inside the panel polytope (quotas, size, households). Its optimum bounds
-    the master's at every level (proof without the integer program when the master
-    reaches it), and its type duals are feasible duals of the full master, used as the
-    stability centre of the pricing and, once the master reaches the bound, to choose
-    the types to fix (they are optimal duals of the full master then)."""
-
-    def __init__(self, ts: TypeSpace):
-        self.ts = ts
-        T = ts.n_types
-        self.h = h = new_highs()
-        h.setOptionValue("presolve", "off")
-        h.addVars(T, np.zeros(T), ts.sizes.astype(float))
-        h.addVar(0.0, 1.0)
-        h.changeColCost(T, -1.0)
-        lo, hi, starts, index, value = [], [], [0], [], []
-
-        def add(cols, vals, rlo: float, rhi: float) -> None:
-            lo.append(rlo)
-            hi.append(rhi)
-            index.extend(cols)
-            value.extend(vals)
-            starts.append(len(index))
-
-        for t in range(T):  # rows 0..T-1: x_t / s_t - z >= 0
-            add([t, T], [1.0 / ts.sizes[t], -1.0], 0.0, INF)
-        for v in range(ts.A.shape[0]):
-            cols = np.flatnonzero(ts.A[v]).tolist()
-            add(cols, [1.0] * len(cols), float(ts.lo[v]), float(ts.hi[v]))
-        add(list(range(T)), [1.0] * T, float(ts.k), float(ts.k))
-        for grp in ts.households:
-            add(grp.tolist(), [1.0] * len(grp), -INF, 1.0)
-        h.addRows(len(lo), np.array(lo), np.array(hi), len(index),
-                  np.array(starts[:-1], dtype=np.int32), np.array(index, dtype=np.int32),
-                  np.array(value, dtype=float))
-
-    def fix(self, types: np.ndarray, level: float) -> None:
-        T = self.ts.n_types
-        for t in types:
-            self.h.changeCoeff(int(t), T, 0.0)
-            self.h.changeRowBounds(int(t), max(0.0, level - FIX_TOL), INF)
-
-    def solve(self) -> tuple[float, np.ndarray] | None:
-        """Bound on the master's optimum and the type duals, or None on trouble."""
-        h = self.h
-        h.run()
-        if h.getModelStatus() != highspy.HighsModelStatus.kOptimal:
-            return None
-        T = self.ts.n_types
-        sol = h.getSolution()
-        return float(sol.col_value[T]), np.maximum(np.array(sol.row_dual[:T]), 0.0)
 
 
 def initial_panels(ts: TypeSpace, solver: PanelSolver, blocked: np.ndarray) -> tuple[
@@ -207,11 +191,38 @@ def initial_panels(ts: TypeSpace, solver: PanelSolver, blocked: np.ndarray) -> t
 
 
 MASTER_SIMPLEX = 4    # primal simplex: new columns keep the basis primal feasible
+COLD_COLUMNS = 400    # a first master with more panels is solved by interior point
+SPLIT_TYPES = 200     # from this many types on, the master starts from the relaxation's
+SPLIT_SHARE = 0.4     # leximin profile split into panels, in at most this share of the time
+SPLIT_SECONDS = 20.0  # limit (or this many seconds without one)
+SPLITS = 2            # splits with different random objectives
 FACE = True           # price on the compact relaxation's optimal face first
 EXTRA_COLUMNS = 4     # perturbed LP roundings per iteration
 PERTURB = 0.3         # log-normal noise on the prices of the extra columns
 ALPHA = 0.7           # weight of the stability centre (compact duals) in the pricing duals
 GAP_TOL = 1e-9        # a level is done when the master is this close to its bound
+
+
+def _split_panels(ts: TypeSpace, never: np.ndarray, started: float,
+                  time_limit: float | None, progress: Progress
+                  ) -> tuple[np.ndarray | None, list[np.ndarray]]:
+    """Panels that almost make up the relaxation's leximin profile: with them the first
+    master is already close to the answer, where the usual start (a few covering
+    panels) needs hundreds of pricing rounds on thousands of types."""
+    if never.any():   # someone can sit on no panel: the relaxation's profile is wrong
+        return None, []
+    budget = SPLIT_SHARE * time_limit if time_limit else SPLIT_SECONDS
+    m = relaxed_profile(ts)
+    if m is None:
+        return None, []
+    out = []
+    for i in range(SPLITS):
+        panels, _, left = split_profile(ts, m, started + (i + 1) * budget / SPLITS,
+                                        np.random.default_rng(i))
+        progress(0.05, f"{len(panels)} panels make up {1 - left:.1%} of the relaxation's "
+                       "leximin profile")
+        out += panels
+    return m / ts.sizes, out
 
 
 @one_blas_thread
@@ -246,6 +257,12 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     panels, never = initial_panels(ts, solver, never)
     if not panels:
         raise ValueError("no panel satisfies the quotas")
+    profile = None   # per-member probabilities under the relaxation's leximin
+    split = 0
+    if T >= SPLIT_TYPES:
+        profile, more = _split_panels(ts, never, started, time_limit, progress)
+        panels += more
+        split = len(more)
     master = Master(ts)
     compact = CompactLP(ts)
     for x in panels:
@@ -261,10 +278,25 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     extra_columns = 0
     rng = np.random.default_rng(0)
     q = np.zeros(len(master.columns))
+    polished = False
+    tried = 0   # panels in the master at the last attempt to realise the profile
     while True:
         unfixed = np.isnan(master.fixed)
         if not unfixed.any():
             break
+        if levels and profile is not None and len(master.columns) > tried:
+            # the relaxation's profile bounds every level: if the panels found so far
+            # realise it, all the levels left are proven at once
+            target = np.where(unfixed, profile, master.fixed)
+            tried = len(master.columns)
+            realised = master.realise(target, deadline - time.perf_counter())
+            if realised is not None:
+                level_count += len(np.unique(np.round(target[unfixed], 9)))
+                if not np.isfinite(lp_bound):
+                    lp_bound = float(target.min())
+                master.fixed, q, polished = target, realised, True
+                progress(0.95, f"{level_count} levels: the relaxation's leximin, realised")
+                break
         cres = compact.solve()
         zc, dc = cres if cres is not None else (INF, None)
         wc = 0.0
@@ -326,11 +358,12 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
             fix = np.flatnonzero(unfixed)[[int(np.argmax(duals[unfixed]))]]
         master.fix(fix, z)
         compact.fix(fix, z)
+        stopped = stopped or time.perf_counter() > deadline
         done = 1 - np.isnan(master.fixed).mean()
         progress(0.05 + 0.9 * done, f"level {level_count}: {len(fix)} types at {z:.6f}")
         if not levels or stopped:
             break
-    if levels and not stopped and np.isnan(master.fixed).sum() == 0:
+    if levels and not stopped and np.isnan(master.fixed).sum() == 0 and not polished:
         q = master.polish(q)
     probs = np.maximum(np.concatenate([q, np.zeros(len(master.columns) - len(q))]), 0.0)
     cols = np.array(master.columns, dtype=np.int64)
@@ -345,7 +378,7 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
         {"iterations": iterations, "levels": level_count, "pricing_calls": solver.calls,
          "mip_calls": solver.mip_calls, "rounded": solver.rounded,
          "stopped_early": stopped, "mispriced": mispriced,
-         "extra_columns": extra_columns,
+         "extra_columns": extra_columns, "split_panels": split,
          "columns": len(master.columns), "types": T, "impossible_types": int(never.sum()),
          "t_total": round(time.perf_counter() - started, 2)},
     )

@@ -26,16 +26,20 @@ class Rounder:
         self.ts = ts
         T = ts.n_types
         self.At = ts.A.T.astype(float)
-        self.set_bounds(np.zeros(T), ts.sizes.astype(float), ts.lo, ts.hi)
         self.hh_of = np.full(T, -1, dtype=np.int64)
+        self.set_bounds(np.zeros(T), ts.sizes.astype(float), ts.lo, ts.hi)
         for g, grp in enumerate(ts.households):
             self.hh_of[grp] = g
 
-    def set_bounds(self, xlo: np.ndarray, xhi: np.ndarray, lo: np.ndarray, hi: np.ndarray
-                   ) -> None:
-        """Seats per type and quota counts every rounded panel must keep to."""
+    def set_bounds(self, xlo: np.ndarray, xhi: np.ndarray, lo: np.ndarray, hi: np.ndarray,
+                   seated: np.ndarray | None = None) -> None:
+        """Seats per type and quota counts every rounded panel must keep to; ``seated``
+        (bool per shared household) marks households that must keep exactly one seat."""
         self.xlo, self.xhi = np.rint(xlo).astype(np.int64), np.rint(xhi).astype(np.int64)
         self.lo, self.hi = np.asarray(lo, dtype=np.int64), np.asarray(hi, dtype=np.int64)
+        H = len(self.ts.households)
+        self.hh_lo = (np.zeros(H, dtype=np.int64) if seated is None
+                      else np.asarray(seated, dtype=np.int64))
 
     def _violation(self, counts: np.ndarray, lo: np.ndarray, hi: np.ndarray) -> np.ndarray:
         return np.maximum(lo - counts, 0) + np.maximum(counts - hi, 0)
@@ -47,7 +51,7 @@ class Rounder:
         current total violation. Candidates are the types worth most to ``w`` and
         those worth most among the types that fill a quota still short."""
         ts = self.ts
-        counts = ts.A.astype(np.int64) @ x
+        counts = ts.A64 @ x
         viol = self._violation(counts, lo, hi)
         dec = self._violation(counts - 1, lo, hi) - viol
         inc = self._violation(counts + 1, lo, hi) - viol
@@ -55,16 +59,22 @@ class Rounder:
         on = self.hh_of[x > 0]
         if len(hcount):
             hcount = np.bincount(on[on >= 0], minlength=len(hcount))
-        total = int(viol.sum()) + int(np.maximum(hcount - 1, 0).sum())
+        total = int(viol.sum()) + int(np.maximum(hcount - 1, 0).sum()) \
+            + int(np.maximum(self.hh_lo - hcount, 0).sum())
         seated = np.flatnonzero(x > self.xlo)
         cand = np.flatnonzero(x < self.xhi)
+        owed = np.zeros(0, dtype=np.int64)
+        if self.hh_lo.any():  # members of households still owed their one seat
+            ho = self.hh_of[cand]
+            owed = cand[(ho >= 0) & (np.where(ho >= 0, self.hh_lo[np.maximum(ho, 0)]
+                                               - hcount[np.maximum(ho, 0)], 0) > 0)]
         if len(cand) > CANDIDATES:
             short = (self.At[cand] @ (inc < 0).astype(float)) > 0
             best = cand[np.argpartition(-w[cand], CANDIDATES)[:CANDIDATES]]
             fill = cand[short]
             if len(fill) > CANDIDATES:
                 fill = fill[np.argpartition(-w[fill], CANDIDATES)[:CANDIDATES]]
-            cand = np.union1d(best, fill)
+            cand = np.union1d(np.union1d(best, fill), owed)
         # sum over categories of dec[row of a] + inc[row of b], minus both where a and b
         # share the value (that count does not change): one matrix product
         Aa, Ab = self.At[seated], self.At[cand]                      # one-hot (m, V), (q, V)
@@ -75,8 +85,14 @@ class Rounder:
         leaving_same = (self.hh_of[seated][:, None] == hb[None, :]) & (hb[None, :] >= 0)
         add_v = (busy[None, :] - leaving_same) >= 1
         ha = self.hh_of[seated]
-        crowded = np.where(ha >= 0, hcount[np.maximum(ha, 0)] if len(hcount) else 0, 0) >= 2
+        held = np.where(ha >= 0, hcount[np.maximum(ha, 0)] if len(hcount) else 0, 0)
+        crowded = held >= 2
         d = d + add_v - (crowded[:, None] & ~leaving_same)
+        if self.hh_lo.any():  # households that must keep their one seat
+            need = np.where(hb >= 0, self.hh_lo[np.maximum(hb, 0)], 0)
+            must = np.where(ha >= 0, self.hh_lo[np.maximum(ha, 0)], 0)
+            d = d - ((need == 1) & (busy == 0))[None, :] \
+                + (((must == 1) & (held == 1))[:, None] & ~leaving_same)
         d[seated[:, None] == cand[None, :]] = np.inf
         return seated, cand, d, total
 
@@ -112,9 +128,9 @@ class Rounder:
             x[cand[j]] += 1
         return x
 
-    def round(self, xf: np.ndarray, w: np.ndarray) -> np.ndarray | None:
+    def round(self, xf: np.ndarray, w: np.ndarray, ascend: bool = True) -> np.ndarray | None:
         """A panel within the bounds near the fractional panel ``xf`` (whose seats sum
-        to k and respect the seat bounds), or None."""
+        to k and respect the seat bounds), or None; ``ascend`` improves it for ``w``."""
         ts = self.ts
         x = np.floor(xf + 1e-9).astype(np.int64)
         short = ts.k - int(x.sum())
@@ -126,5 +142,12 @@ class Rounder:
         x = self.repair(x, w)
         if x is None:
             return None
-        x = self.ascend(x, w)
-        return x if ts.panel_ok(x, self.lo, self.hi) else None
+        if ascend:
+            x = self.ascend(x, w)
+        if not ts.panel_ok(x, self.lo, self.hi):
+            return None
+        if self.hh_lo.any():
+            on = self.hh_of[x > 0]
+            if (np.bincount(on[on >= 0], minlength=len(self.hh_lo)) < self.hh_lo).any():
+                return None
+        return x

@@ -12,7 +12,8 @@ from lottery_helpers import make_instance
 
 from lottery import load_instance
 from lottery.compress import compress
-from lottery.leximin import CompactLP, find_leximin
+from lottery.compact import CompactLP
+from lottery.leximin import find_leximin
 from lottery.milp import PanelSolver
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
