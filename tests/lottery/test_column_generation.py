@@ -11,8 +11,8 @@ import pytest
 from lottery_helpers import make_instance
 
 from lottery import load_instance
-from lottery.compress import compress
 from lottery.compact import CompactLP
+from lottery.compress import compress
 from lottery.leximin import find_leximin
 from lottery.milp import PanelSolver
 
