@@ -29,7 +29,8 @@ from .milp import INF, PanelSolver, new_highs, one_blas_thread
 Progress = Callable[[float, str], None]
 
 PRICE_EPS = 1e-9   # a new panel must improve the master by more than this
-REALISE_TOL = 1e-8  # a realised profile may fall this far short of a level
+REALISE_TOL = 1e-7  # a realised profile may fall this far short of a level (interior
+#                     point without crossover is accurate to about 1e-8 here)
 
 
 @dataclass
@@ -196,6 +197,7 @@ SPLIT_TYPES = 200     # from this many types on, the master starts from the rela
 SPLIT_SHARE = 0.4     # leximin profile split into panels, in at most this share of the time
 SPLIT_SECONDS = 20.0  # limit (or this many seconds without one)
 SPLITS = 2            # splits with different random objectives
+REALISE_TRIES = 3     # attempts to realise the whole profile (once per level at most)
 FACE = True           # price on the compact relaxation's optimal face first
 EXTRA_COLUMNS = 4     # perturbed LP roundings per iteration
 PERTURB = 0.3         # log-normal noise on the prices of the extra columns
@@ -245,6 +247,12 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     ``EXTRA_COLUMNS`` roundings at randomly perturbed prices. A level ends when the
     master reaches the compact bound (whose duals then choose the types to fix) or
     when the full integer program proves that no panel improves the master.
+
+    With ``SPLIT_TYPES`` types or more, the master starts from the relaxation's own
+    leximin profile split into panels (:func:`split_profile`), and before each level
+    :meth:`Master.realise` checks whether the panels give that whole profile: if they
+    do, it is the leximin (no distribution over panels beats the relaxation), and every
+    level left is proven at once.
     """
     progress = progress or _noop
     started = time.perf_counter()
@@ -259,7 +267,7 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
         raise ValueError("no panel satisfies the quotas")
     profile = None   # per-member probabilities under the relaxation's leximin
     split = 0
-    if T >= SPLIT_TYPES:
+    if T >= SPLIT_TYPES * (1 if levels else 3):   # MAXIMIN is quick on mid-sized pools
         profile, more = _split_panels(ts, never, started, time_limit, progress)
         panels += more
         split = len(more)
@@ -279,16 +287,17 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     rng = np.random.default_rng(0)
     q = np.zeros(len(master.columns))
     polished = False
-    tried = 0   # panels in the master at the last attempt to realise the profile
+    tried = attempts = 0   # panels in the master at the last attempt to realise the profile
     while True:
         unfixed = np.isnan(master.fixed)
         if not unfixed.any():
             break
-        if levels and profile is not None and len(master.columns) > tried:
+        if levels and profile is not None and len(master.columns) > tried \
+                and attempts < REALISE_TRIES:
             # the relaxation's profile bounds every level: if the panels found so far
             # realise it, all the levels left are proven at once
             target = np.where(unfixed, profile, master.fixed)
-            tried = len(master.columns)
+            tried, attempts = len(master.columns), attempts + 1
             realised = master.realise(target, deadline - time.perf_counter())
             if realised is not None:
                 level_count += len(np.unique(np.round(target[unfixed], 9)))

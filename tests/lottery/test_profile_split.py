@@ -87,5 +87,5 @@ def test_realise_refuses_a_profile_the_panels_cannot_give():
     q = master.realise(have, 60)
     assert q is not None and q.sum() == pytest.approx(1.0)
     got = (q @ np.array(master.columns)) / ts.sizes
-    assert (got >= have - 1e-8).all()
+    assert (got >= have - lex.REALISE_TOL).all()
     assert master.realise(np.minimum(have + 1e-3, 1.0), 60) is None
