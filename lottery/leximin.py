@@ -267,7 +267,7 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
         raise ValueError("no panel satisfies the quotas")
     profile = None   # per-member probabilities under the relaxation's leximin
     split = 0
-    if T >= SPLIT_TYPES * (1 if levels else 3):   # MAXIMIN is quick on mid-sized pools
+    if (1 if levels else 3) * SPLIT_TYPES <= T:   # MAXIMIN is quick on mid-sized pools
         profile, more = _split_panels(ts, never, started, time_limit, progress)
         panels += more
         split = len(more)
