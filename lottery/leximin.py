@@ -286,7 +286,7 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     extra_columns = 0
     rng = np.random.default_rng(0)
     q = np.zeros(len(master.columns))
-    polished = False
+    whole = False   # every level proven at once by realising the profile
     tried = attempts = 0   # panels in the master at the last attempt to realise the profile
     while True:
         unfixed = np.isnan(master.fixed)
@@ -303,7 +303,7 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
                 level_count += len(np.unique(np.round(target[unfixed], 9)))
                 if not np.isfinite(lp_bound):
                     lp_bound = float(target.min())
-                master.fixed, q, polished = target, realised, True
+                master.fixed, q, whole = target, realised, True
                 progress(0.95, f"{level_count} levels: the relaxation's leximin, realised")
                 break
         cres = compact.solve()
@@ -367,12 +367,13 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
             fix = np.flatnonzero(unfixed)[[int(np.argmax(duals[unfixed]))]]
         master.fix(fix, z)
         compact.fix(fix, z)
-        stopped = stopped or time.perf_counter() > deadline
+        if levels and np.isnan(master.fixed).any() and time.perf_counter() > deadline:
+            stopped = True
         done = 1 - np.isnan(master.fixed).mean()
         progress(0.05 + 0.9 * done, f"level {level_count}: {len(fix)} types at {z:.6f}")
         if not levels or stopped:
             break
-    if levels and not stopped and np.isnan(master.fixed).sum() == 0 and not polished:
+    if levels and not stopped and np.isnan(master.fixed).sum() == 0 and not whole:
         q = master.polish(q)
     probs = np.maximum(np.concatenate([q, np.zeros(len(master.columns) - len(q))]), 0.0)
     cols = np.array(master.columns, dtype=np.int64)
