@@ -84,6 +84,13 @@ class CompactLP:
         return np.array(self.h.getSolution().col_value[:self.ts.n_types])
 
 
+def types_to_fix(free: np.ndarray, duals: np.ndarray) -> np.ndarray:
+    """The free types whose level is reached: a positive dual price means their row is
+    tight in every optimal solution (the one with the largest price if none is)."""
+    fix = np.flatnonzero(free & (duals > DUAL_EPS))
+    return fix if len(fix) else np.flatnonzero(free)[[int(np.argmax(duals[free]))]]
+
+
 def relaxed_profile(ts: TypeSpace) -> np.ndarray | None:
     """Expected seats per type under the leximin of the relaxation (None on trouble).
     It is the leximin of the panels themselves whenever it can be split into panels;
@@ -97,10 +104,7 @@ def relaxed_profile(ts: TypeSpace) -> np.ndarray | None:
             break
         z, duals = res
         seats = c.seats()
-        free = np.isnan(fixed)
-        fix = np.flatnonzero(free & (duals > DUAL_EPS))
-        if len(fix) == 0:
-            fix = np.flatnonzero(free)[[int(np.argmax(duals[free]))]]
+        fix = types_to_fix(np.isnan(fixed), duals)
         fixed[fix] = z
         c.fix(fix, z)
     return None if seats is None else np.clip(seats, 0.0, ts.sizes)

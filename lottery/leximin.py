@@ -22,7 +22,7 @@ import highspy
 import numpy as np
 from scipy import sparse
 
-from .compact import DUAL_EPS, FIX_TOL, CompactLP, relaxed_profile, split_profile
+from .compact import FIX_TOL, CompactLP, relaxed_profile, split_profile, types_to_fix
 from .compress import TypeSpace
 from .milp import INF, PanelSolver, new_highs, one_blas_thread
 
@@ -362,9 +362,7 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
             lp_bound = zc if proven_by_compact else min(zc, z + max(0.0, bound - threshold))
         unfixed = np.isnan(master.fixed)
         duals = dc if proven_by_compact else y
-        fix = np.flatnonzero(unfixed & (duals > DUAL_EPS))
-        if len(fix) == 0:
-            fix = np.flatnonzero(unfixed)[[int(np.argmax(duals[unfixed]))]]
+        fix = types_to_fix(unfixed, duals)
         master.fix(fix, z)
         compact.fix(fix, z)
         if levels and np.isnan(master.fixed).any() and time.perf_counter() > deadline:
