@@ -110,6 +110,17 @@ def relaxed_profile(ts: TypeSpace) -> np.ndarray | None:
     return None if seats is None else np.clip(seats, 0.0, ts.sizes)
 
 
+def _room(d: np.ndarray, above: np.ndarray, below: np.ndarray, up: np.ndarray,
+          down: np.ndarray) -> float:
+    """How far the point can move along ``d`` before a bound is met: ``above``/``below``
+    are the room to each bound, ``up``/``down`` the bounds not already tight."""
+    up, down = up & (d > 1e-12), down & (d < -1e-12)
+    steps = [INF]
+    steps += [(above[up] / d[up]).min()] if up.any() else []
+    steps += [(below[down] / -d[down]).min()] if down.any() else []
+    return min(steps)
+
+
 def split_profile(ts: TypeSpace, m: np.ndarray, deadline: float,
                   rng: np.random.Generator) -> tuple[list[np.ndarray], np.ndarray, float]:
     """Panels, weights and the share left over: ``m`` cut into valid panels by
@@ -170,19 +181,9 @@ def split_profile(ts: TypeSpace, m: np.ndarray, deadline: float,
             break
         d = cur - x
         free = ~(at0 | atS)
-        steps = [INF]
-        up, down = (d > 1e-12) & free, (d < -1e-12) & free
-        steps += [((s - cur)[up] / d[up]).min()] if up.any() else []
-        steps += [(cur[down] / -d[down]).min()] if down.any() else []
-        ad = A @ d
-        up, down = (ad > 1e-12) & ~thi, (ad < -1e-12) & ~tlo
-        steps += [((hi - cnt)[up] / ad[up]).min()] if up.any() else []
-        steps += [((cnt - lo)[down] / -ad[down]).min()] if down.any() else []
-        if H:
-            hd = hh @ d
-            up = (hd > 1e-12) & ~th
-            steps += [((1 - hcnt)[up] / hd[up]).min()] if up.any() else []
-        mu = max(0.0, min(steps))
+        mu = max(0.0, min(_room(d, s - cur, cur, free, free),
+                          _room(A @ d, hi - cnt, cnt - lo, ~thi, ~tlo),
+                          _room(hh @ d, 1 - hcnt, np.zeros(H), ~th, np.zeros(H, dtype=bool))))
         if mu < 1e-12:
             break
         panels.append(x)
