@@ -301,8 +301,9 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
             realised = master.realise(target, deadline - time.perf_counter())
             if realised is not None:
                 level_count += len(np.unique(np.round(target[unfixed], 9)))
-                if not np.isfinite(lp_bound):
-                    lp_bound = float(target.min())
+                if not np.isfinite(lp_bound):   # no level yet: the relaxation's optimum
+                    res = compact.solve()
+                    lp_bound = res[0] if res is not None else float(target.min())
                 master.fixed, q, whole = target, realised, True
                 progress(0.95, f"{level_count} levels: the relaxation's leximin, realised")
                 break
