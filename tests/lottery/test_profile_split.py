@@ -84,8 +84,8 @@ def test_realise_refuses_a_profile_the_panels_cannot_give():
     for x in tp.panels:
         master.add(x)
     have = tp.type_probs(ts.sizes)
-    q = master.realise(have, 60)
+    q = master.realise(have)
     assert q is not None and q.sum() == pytest.approx(1.0)
     got = (q @ np.array(master.columns)) / ts.sizes
     assert (got >= have - lex.REALISE_TOL).all()
-    assert master.realise(np.minimum(have + 1e-3, 1.0), 60) is None
+    assert master.realise(np.minimum(have + 1e-3, 1.0)) is None
