@@ -193,7 +193,8 @@ COLD_COLUMNS = 400    # a first master with more panels is solved by interior po
 SPLIT_TYPES = 200     # from this many types on, the master starts from the relaxation's
 SPLIT_SHARE = 0.4     # leximin profile split into panels, in at most this share of the time
 SPLIT_SECONDS = 20.0  # limit (or this many seconds without one)
-SPLITS = 2            # splits with different random objectives
+SPLITS = 2            # cuts of the profile to start from (random objectives of their own)
+MAX_SPLITS = 4        # more cuts while the panels do not realise the profile
 REALISE_TRIES = 3     # attempts to realise the whole profile (once per level at most)
 FACE = True           # price on the compact relaxation's optimal face first
 EXTRA_COLUMNS = 4     # perturbed LP roundings per iteration
@@ -202,26 +203,34 @@ ALPHA = 0.7           # weight of the stability centre (compact duals) in the pr
 GAP_TOL = 1e-9        # a level is done when the master is this close to its bound
 
 
-def _split_panels(ts: TypeSpace, never: np.ndarray, started: float,
-                  time_limit: float | None, progress: Progress
-                  ) -> tuple[np.ndarray | None, list[np.ndarray]]:
-    """Panels that almost make up the relaxation's leximin profile: with them the first
-    master is already close to the answer, where the usual start (a few covering
-    panels) needs hundreds of pricing rounds on thousands of types."""
-    if never.any():   # someone can sit on no panel: the relaxation's profile is wrong
-        return None, []
-    budget = SPLIT_SHARE * time_limit if time_limit else SPLIT_SECONDS
-    m = relaxed_profile(ts)
-    if m is None:
-        return None, []
-    out = []
-    for i in range(SPLITS):
-        panels, _, left = split_profile(ts, m, started + (i + 1) * budget / SPLITS,
-                                        np.random.default_rng(i))
-        progress(0.05, f"{len(panels)} panels make up {1 - left:.1%} of the relaxation's "
-                       "leximin profile")
-        out += panels
-    return m / ts.sizes, out
+class Splits:
+    """The relaxation's leximin profile, cut into panels as often as needed: with them
+    the first master is already close to the answer, where the usual start (a few
+    covering panels) needs hundreds of pricing rounds on thousands of types. Each cut
+    (random objectives of its own) gives other panels; two usually realise the
+    profile, some pools need a third."""
+
+    def __init__(self, ts: TypeSpace, never: np.ndarray, time_limit: float | None,
+                 progress: Progress):
+        self.ts, self.progress, self.done = ts, progress, 0
+        budget = SPLIT_SHARE * time_limit if time_limit else SPLIT_SECONDS
+        self.seconds = budget / SPLITS
+        # someone can sit on no panel: the relaxation's profile is wrong
+        self.seats = None if never.any() else relaxed_profile(ts)
+        self.profile = None if self.seats is None else self.seats / ts.sizes
+
+    def more(self, deadline: float = float("inf")) -> list[np.ndarray]:
+        """The panels of one more cut ([] when there is no profile, no time or
+        ``MAX_SPLITS`` cuts were made)."""
+        now = time.perf_counter()
+        if self.seats is None or self.done >= MAX_SPLITS or now + self.seconds > deadline:
+            return []
+        panels, _, left = split_profile(self.ts, self.seats, now + self.seconds,
+                                        np.random.default_rng(self.done))
+        self.done += 1
+        self.progress(0.05, f"{len(panels)} panels make up {1 - left:.1%} of the "
+                            "relaxation's leximin profile")
+        return panels
 
 
 @one_blas_thread
@@ -265,9 +274,12 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     profile = None   # per-member probabilities under the relaxation's leximin
     split = 0
     if (1 if levels else 3) * SPLIT_TYPES <= T:   # MAXIMIN is quick on mid-sized pools
-        profile, more = _split_panels(ts, never, started, time_limit, progress)
-        panels += more
-        split = len(more)
+        splits = Splits(ts, never, time_limit, progress)
+        profile = splits.profile
+        for _ in range(SPLITS):
+            more = splits.more()
+            panels += more
+            split += len(more)
     master = Master(ts)
     compact = CompactLP(ts)
     for x in panels:
@@ -285,12 +297,16 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     q = np.zeros(len(master.columns))
     whole = False   # every level proven at once by realising the profile
     tried = attempts = 0   # panels in the master at the last attempt to realise the profile
+
+    def realisable() -> bool:   # worth checking whether the panels realise the profile
+        return (levels and profile is not None and len(master.columns) > tried
+                and attempts < REALISE_TRIES)
+
     while True:
         unfixed = np.isnan(master.fixed)
         if not unfixed.any():
             break
-        if levels and profile is not None and len(master.columns) > tried \
-                and attempts < REALISE_TRIES:
+        if realisable():
             # the relaxation's profile bounds every level: if the panels found so far
             # realise it, all the levels left are proven at once
             target = np.where(unfixed, profile, master.fixed)
@@ -304,6 +320,11 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
                 master.fixed, q, whole = target, realised, True
                 progress(0.95, f"{level_count} levels: the relaxation's leximin, realised")
                 break
+            more = splits.more(deadline)   # another cut may give the panels missing
+            if more:
+                split += sum(master.add(x) for x in more)
+                attempts -= 1
+                continue
         cres = compact.solve()
         zc, dc = cres if cres is not None else (INF, None)
         wc = 0.0
@@ -311,7 +332,7 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
             wc = solver.lp_value(dc / sizes)
         alpha = ALPHA if dc is not None else 0.0
         bound = INF
-        proven_by_compact = False
+        proven_by_compact = retry = False
         if FACE and dc is not None:
             solver.set_face(solver.face(dc / sizes))
         while True:
@@ -343,6 +364,9 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
                 mispriced += 1
                 alpha = 0.0
                 continue
+            elif solver.faced and realisable():
+                retry = True            # try the profile before any integer program
+                break
             elif solver.faced:
                 solver.set_face(None)   # nothing better on the face: price everywhere
                 continue
@@ -355,6 +379,8 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
                 stopped = True
                 break
         solver.set_face(None)
+        if retry:
+            continue
         level_count += 1
         if level_count == 1:
             lp_bound = zc if proven_by_compact else min(zc, z + max(0.0, bound - threshold))

@@ -89,3 +89,26 @@ def test_realise_refuses_a_profile_the_panels_cannot_give():
     got = (q @ np.array(master.columns)) / ts.sizes
     assert (got >= have - lex.REALISE_TOL).all()
     assert master.realise(np.minimum(have + 1e-3, 1.0)) is None
+
+
+def test_one_cut_short_of_the_profile_asks_for_another(monkeypatch):
+    """Start from a single cut of the profile: when its panels do not realise it, more
+    cuts are made (up to MAX_SPLITS) and the answer is still the exact leximin."""
+    ts = _generated(300, 30, 8)
+    monkeypatch.setattr(lex, "SPLIT_TYPES", 0)
+    monkeypatch.setattr(lex, "SPLITS", 1)
+    cuts = []
+    real_more = lex.Splits.more
+
+    def counting_more(self, deadline=float("inf")):
+        panels = real_more(self, deadline)
+        cuts.append(len(panels))
+        return panels
+
+    monkeypatch.setattr(lex.Splits, "more", counting_more)
+    fast = lex.find_leximin(ts, time_limit=300)
+    assert len([c for c in cuts if c]) >= 2   # one cut alone did not realise the profile
+    assert not fast.stats["stopped_early"]
+    b = fast.type_probs(ts.sizes)
+    assert fast.lp_bound == pytest.approx(b.min(), abs=1e-6)
+    assert all(ts.panel_ok(x) for x in fast.panels)
