@@ -255,10 +255,11 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
     when the full integer program proves that no panel improves the master.
 
     With ``SPLIT_TYPES`` types or more, the master starts from the relaxation's own
-    leximin profile split into panels (:func:`split_profile`), and before each level
-    :meth:`Master.realise` checks whether the panels give that whole profile: if they
-    do, it is the leximin (no distribution over panels beats the relaxation), and every
-    level left is proven at once.
+    leximin profile split into panels (:class:`Splits`), and before each level (and
+    before any pricing integer program) :meth:`Master.realise` checks whether the panels
+    give that whole profile: if they do, it is the leximin (no distribution over panels
+    beats the relaxation), and every level left is proven at once. If they do not, the
+    profile is cut again while time allows.
     """
     progress = progress or _noop
     started = time.perf_counter()
