@@ -219,16 +219,16 @@ class Splits:
         self.seats = None if never.any() else relaxed_profile(ts)
         self.profile = None if self.seats is None else self.seats / ts.sizes
 
-    def more(self, deadline: float = float("inf")) -> list[np.ndarray]:
+    def more(self, deadline: float = float("inf"), at: float = 0.05) -> list[np.ndarray]:
         """The panels of one more cut ([] when there is no profile, no time or
-        ``MAX_SPLITS`` cuts were made)."""
+        ``MAX_SPLITS`` cuts were made); ``at`` is the progress to report."""
         now = time.perf_counter()
         if self.seats is None or self.done >= MAX_SPLITS or now + self.seconds > deadline:
             return []
         panels, _, left = split_profile(self.ts, self.seats, now + self.seconds,
                                         np.random.default_rng(self.done))
         self.done += 1
-        self.progress(0.05, f"{len(panels)} panels make up {1 - left:.1%} of the "
+        self.progress(at, f"{len(panels)} panels make up {1 - left:.1%} of the "
                             "relaxation's leximin profile")
         return panels
 
@@ -321,7 +321,8 @@ def find_leximin(ts: TypeSpace, levels: bool = True, progress: Progress | None =
                 master.fixed, q, whole = target, realised, True
                 progress(0.95, f"{level_count} levels: the relaxation's leximin, realised")
                 break
-            more = splits.more(deadline)   # another cut may give the panels missing
+            # another cut may give the panels missing
+            more = splits.more(deadline, 0.05 + 0.9 * (1 - unfixed.mean()))
             if more:
                 split += sum(master.add(x) for x in more)
                 attempts -= 1
